@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+const base64Key = (name: string) =>
+  z
+    .string({ error: `${name} is required (32 random bytes, base64)` })
+    .refine((v) => Buffer.from(v, 'base64').length === 32, `${name} must be 32 bytes encoded as base64`);
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Public origin of the API, used in e-mail links. */
+  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  /** Stores are served at {slug}.{BASE_DOMAIN}; also reachable at /t/{slug}/. */
+  BASE_DOMAIN: z.string().min(1).default('localhost'),
+  /** Connection the app uses: the massage_app role (RLS enforced). */
+  APP_DATABASE_URL: z.url({ error: 'APP_DATABASE_URL must be a postgres:// URL' }),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  /** Namespace for every Redis key and BullMQ queue of this deployment. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/)
+    .default('massage'),
+  /** Secret for signing access tokens (HS256). */
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** AES-256-GCM key for personal data at rest (phones, ID numbers). */
+  DATA_ENCRYPTION_KEY: base64Key('DATA_ENCRYPTION_KEY'),
+  /** HMAC key for lookup hashes of personal data (phone → customer). */
+  LOOKUP_HASH_KEY: base64Key('LOOKUP_HASH_KEY'),
+  /** nodemailer transport URL; unset = log messages instead of sending (development only). */
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('上门到家 <no-reply@massage.local>'),
+  /** sms provider: `log` writes codes to the log (development), others plug in behind SmsProvider. */
+  SMS_PROVIDER: z.enum(['log']).default('log'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Run BullMQ workers in this process (the API can also run without them). */
+  RUN_WORKERS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,76 @@
+import { subject } from '@casl/ability';
+import { describe, expect, it } from 'vitest';
+import type { Actor, Role } from '../auth/actor';
+import { AbilityFactory } from './ability.factory';
+
+const actor = (role: Role, id = 'u1'): Actor => ({
+  id,
+  role,
+  kind:
+    role === 'customer'
+      ? 'customer'
+      : role === 'technician'
+        ? 'technician'
+        : role === 'platform_operator'
+          ? 'operator'
+          : 'staff',
+  tenantId: role === 'platform_operator' ? null : 't1',
+  sessionId: 's1',
+});
+
+describe('AbilityFactory', () => {
+  const sut = new AbilityFactory();
+
+  it('lets only platform operators into the platform console', () => {
+    expect(sut.createFor(actor('platform_operator')).can('manage', 'Platform')).toBe(true);
+    for (const role of ['tenant_owner', 'store_manager', 'store_staff', 'technician', 'customer'] as const) {
+      expect(sut.createFor(actor(role)).can('manage', 'Platform')).toBe(false);
+      expect(sut.createFor(actor(role)).can('approve', 'TenantApplication')).toBe(false);
+    }
+  });
+
+  it('gives the owner the whole store', () => {
+    const a = sut.createFor(actor('tenant_owner'));
+    expect(a.can('update', 'StoreSettings')).toBe(true);
+    expect(a.can('create', subject('StaffAccount', { role: 'store_manager' } as never))).toBe(true);
+  });
+
+  it('lets a manager add staff but not other managers or owners', () => {
+    const a = sut.createFor(actor('store_manager'));
+    expect(a.can('create', subject('StaffAccount', { role: 'store_staff' } as never))).toBe(true);
+    expect(a.can('create', subject('StaffAccount', { role: 'store_manager' } as never))).toBe(false);
+    expect(a.can('update', 'StoreSettings')).toBe(false);
+  });
+
+  it('keeps staff read-only on people', () => {
+    const a = sut.createFor(actor('store_staff'));
+    expect(a.can('read', 'Customer')).toBe(true);
+    expect(a.can('update', 'Customer')).toBe(false);
+  });
+
+  it('confines customers and technicians to themselves', () => {
+    const c = sut.createFor(actor('customer', 'c1'));
+    expect(c.can('read', subject('Customer', { id: 'c1' } as never))).toBe(true);
+    expect(c.can('read', subject('Customer', { id: 'c2' } as never))).toBe(false);
+    expect(c.can('read', 'Technician')).toBe(false);
+    const t = sut.createFor(actor('technician', 't9'));
+    expect(t.can('update', subject('Technician', { id: 't9' } as never))).toBe(true);
+    expect(t.can('update', subject('Technician', { id: 'x' } as never))).toBe(false);
+  });
+
+  it('lets anonymous callers read only public store profiles', () => {
+    const a = sut.createFor(undefined);
+    expect(a.can('read', 'Tenant')).toBe(true);
+    expect(a.can('read', 'Customer')).toBe(false);
+  });
+
+  it('scopes sessions to their owner', () => {
+    const a = sut.createFor(actor('customer', 'c1'));
+    expect(a.can('delete', subject('AuthSession', { principalId: 'c1', principalType: 'customer' } as never))).toBe(
+      true,
+    );
+    expect(a.can('delete', subject('AuthSession', { principalId: 'c2', principalType: 'customer' } as never))).toBe(
+      false,
+    );
+  });
+});

@@ -1,0 +1,35 @@
+// @casl/prisma bound to our generated client (Prisma 7 writes the client outside node_modules).
+import type { Ability } from '@casl/ability';
+import {
+  accessibleBy,
+  createPrismaAbility,
+  type PrismaQueryOf,
+  type Subjects,
+  type WhereInputOf,
+} from '@casl/prisma/runtime';
+import type { Prisma } from '../../generated/prisma/client';
+import type {
+  AuditEvent,
+  AuthSession,
+  Customer,
+  StaffAccount,
+  Technician,
+  Tenant,
+} from '../../generated/prisma/client';
+
+export { accessibleBy, createPrismaAbility };
+
+export type PrismaQuery = PrismaQueryOf<Prisma.TypeMap>;
+export type WhereInput<M extends Prisma.ModelName> = WhereInputOf<Prisma.TypeMap, M>;
+
+export type ModelSubjects = Subjects<{
+  Tenant: Tenant;
+  StaffAccount: StaffAccount;
+  Customer: Customer;
+  Technician: Technician;
+  AuthSession: AuthSession;
+  AuditEvent: AuditEvent;
+}>;
+
+export type PrismaAbility<S extends string> = Ability<[Action, S | ModelSubjects | 'all'], PrismaQuery>;
+export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'approve';

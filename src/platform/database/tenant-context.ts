@@ -1,0 +1,61 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Db, PrismaClient } from './prisma';
+import { PRISMA } from './database.tokens';
+
+interface Scope {
+  readonly tenantId: string;
+  readonly db: Db;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class MissingTenantContextError extends Error {
+  constructor() {
+    super('No tenant context: tenant data may only be touched inside TenantContext.run()');
+  }
+}
+
+/**
+ * The one way to touch tenant data. Opens an interactive transaction, sets `app.tenant_id`
+ * transaction-locally (RLS reads it; it cannot leak to the next user of the pooled connection),
+ * and keeps the transaction client in AsyncLocalStorage for repositories. HTTP requests and
+ * BullMQ workers both go through here.
+ */
+@Injectable()
+export class TenantContext {
+  private readonly als = new AsyncLocalStorage<Scope>();
+
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  run<T>(tenantId: string, work: (db: Db) => Promise<T>): Promise<T> {
+    if (!UUID.test(tenantId)) throw new Error(`invalid tenant id: ${JSON.stringify(tenantId)}`);
+    const current = this.als.getStore();
+    if (current) {
+      // Nested use joins the open unit of work; a different tenant inside it is a bug.
+      if (current.tenantId !== tenantId) throw new Error('cannot switch tenant inside a tenant context');
+      return work(current.db);
+    }
+    return this.prisma.$transaction(async (db) => {
+      await db.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
+      return this.als.run({ tenantId, db }, () => work(db));
+    });
+  }
+
+  /** The transaction client of the current unit of work. */
+  db(): Db {
+    const scope = this.als.getStore();
+    if (!scope) throw new MissingTenantContextError();
+    return scope.db;
+  }
+
+  tenantId(): string {
+    const scope = this.als.getStore();
+    if (!scope) throw new MissingTenantContextError();
+    return scope.tenantId;
+  }
+
+  hasContext(): boolean {
+    return this.als.getStore() !== undefined;
+  }
+}

@@ -1,0 +1,14 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const IS_PUBLIC = 'route:public';
+export const TENANT_SCOPED = 'route:tenant-scoped';
+export const ALLOW_CLOSED_STORE = 'route:allow-closed-store';
+
+/** No sign-in needed. A valid token, if sent, still identifies the actor. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** The route acts on one store's data: the tenant is resolved and the handler runs in its context. */
+export const TenantScoped = () => SetMetadata(TENANT_SCOPED, true);
+
+/** Reachable even when the store is not open (its status page, sign-out, token refresh). */
+export const AllowClosedStore = () => SetMetadata(ALLOW_CLOSED_STORE, true);

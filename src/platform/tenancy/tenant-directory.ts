@@ -1,0 +1,104 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { APP_CONFIG } from '../../config/load-config';
+import type { AppConfig } from '../../config/config.schema';
+import { PRISMA } from '../database/database.tokens';
+import type { PrismaClient } from '../database/prisma';
+
+export type TenantStatus = 'pending' | 'active' | 'suspended' | 'rejected';
+
+export interface TenantInfo {
+  id: string;
+  slug: string;
+  name: string;
+  status: TenantStatus;
+  displayName: string;
+  logoUrl: string | null;
+  themeColor: string;
+  timezone: string;
+  locale: string;
+}
+
+const TTL_MS = 60_000;
+const CHANNEL = 'tenant-changed';
+
+/**
+ * Public store directory (the tenants table is readable by anyone) with a per-process cache.
+ * Every process drops its entry when any process announces a change over Redis, so a
+ * suspension takes effect everywhere at once; the TTL only bounds a missed message.
+ */
+@Injectable()
+export class TenantDirectory implements OnModuleInit, OnApplicationShutdown {
+  private readonly bySlug = new Map<string, { at: number; info: TenantInfo | null }>();
+  private subscriber?: Redis;
+  private publisher?: Redis;
+  private readonly channel: string;
+
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.channel = `${config.REDIS_PREFIX}:${CHANNEL}`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.publisher = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: 2 });
+    this.subscriber = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null });
+    this.subscriber.on('message', () => this.bySlug.clear());
+    await this.subscriber.subscribe(this.channel);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.subscriber?.quit(), this.publisher?.quit()].map((p) => p?.catch(() => undefined)));
+  }
+
+  async findBySlug(slug: string): Promise<TenantInfo | null> {
+    const hit = this.bySlug.get(slug);
+    if (hit && Date.now() - hit.at < TTL_MS) return hit.info;
+    const row = await this.prisma.tenant.findUnique({ where: { slug } });
+    const info = row ? toInfo(row) : null;
+    this.bySlug.set(slug, { at: Date.now(), info });
+    return info;
+  }
+
+  async findById(id: string): Promise<TenantInfo | null> {
+    for (const entry of this.bySlug.values()) {
+      if (entry.info?.id === id && Date.now() - entry.at < TTL_MS) return entry.info;
+    }
+    const row = await this.prisma.tenant.findUnique({ where: { id } });
+    if (!row) return null;
+    const info = toInfo(row);
+    this.bySlug.set(info.slug, { at: Date.now(), info });
+    return info;
+  }
+
+  /** Call after any change to a tenant row (status, branding). */
+  async invalidate(): Promise<void> {
+    this.bySlug.clear();
+    await this.publisher?.publish(this.channel, '1');
+  }
+}
+
+function toInfo(row: {
+  id: string;
+  slug: string;
+  name: string;
+  status: string;
+  displayName: string;
+  logoUrl: string | null;
+  themeColor: string;
+  timezone: string;
+  locale: string;
+}): TenantInfo {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    status: row.status as TenantStatus,
+    displayName: row.displayName,
+    logoUrl: row.logoUrl,
+    themeColor: row.themeColor,
+    timezone: row.timezone,
+    locale: row.locale,
+  };
+}
