@@ -4,6 +4,7 @@ import type { AppConfig } from './config/config.schema';
 import { APP_CONFIG } from './config/load-config';
 import { DatabaseModule } from './platform/database/database.module';
 import { RedisModule } from './platform/redis/redis.module';
+import { CryptoModule } from './platform/crypto/crypto.module';
 import { HealthController } from './platform/health/health.controller';
 import { AccessTokenService } from './platform/auth/access-token.service';
 import { SessionRevocations } from './platform/auth/session-revocations';
@@ -25,7 +26,7 @@ export class AppModule {
     };
     return {
       module: AppModule,
-      imports: [configModule, DatabaseModule, RedisModule],
+      imports: [configModule, DatabaseModule, RedisModule, CryptoModule],
       controllers: [HealthController],
       providers: [
         AccessTokenService,

@@ -3,8 +3,9 @@ import pg from 'pg';
 import { migrate } from '../../src/platform/database/migrator';
 import { acquirePostgres } from './postgres-server';
 
-export const TEMPLATE_DB = 'massage_test_template';
-export const TEST_APP_PASSWORD = 'app';
+// Unique per run, so several runs (developers, helpers, CI) can share one server.
+const TEMPLATE_DB = `massage_tpl_${process.pid}_${Date.now().toString(36)}`;
+import { TEST_APP_PASSWORD } from './constants';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,7 +19,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const server = await acquirePostgres();
   const admin = new pg.Client({ connectionString: server.adminUrl });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
   await admin.end();
   const url = new URL(server.adminUrl);
@@ -27,6 +27,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('adminUrl', server.adminUrl);
   project.provide('templateDb', TEMPLATE_DB);
   return async () => {
+    const c = new pg.Client({ connectionString: server.adminUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
+    await c.end();
     await server.stop();
   };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { appDatabaseUrl } from '../../src/platform/database/app-database-url';
-import { TEST_APP_PASSWORD } from './global-setup';
+import { TEST_APP_PASSWORD } from './constants';
 
 export interface TestDatabase {
   name: string;
