@@ -5,15 +5,15 @@ import { APP_CONFIG } from './config/load-config';
 import { DatabaseModule } from './platform/database/database.module';
 import { RedisModule } from './platform/redis/redis.module';
 import { CryptoModule } from './platform/crypto/crypto.module';
+import { PlatformKernelModule } from './platform/platform-kernel.module';
 import { HealthController } from './platform/health/health.controller';
-import { AccessTokenService } from './platform/auth/access-token.service';
-import { SessionRevocations } from './platform/auth/session-revocations';
 import { AuthGuard } from './platform/auth/auth.guard';
-import { TenantDirectory } from './platform/tenancy/tenant-directory';
 import { TenantGuard } from './platform/tenancy/tenant.guard';
 import { TenantTransactionInterceptor } from './platform/tenancy/tenant-transaction.interceptor';
-import { AbilityFactory } from './platform/authz/ability.factory';
 import { PoliciesGuard } from './platform/authz/policies.guard';
+
+/** Feature modules, one per capability (each registers itself here with a one-line edit). */
+const FEATURE_MODULES: DynamicModule['imports'] = [];
 
 @Module({})
 export class AppModule {
@@ -26,13 +26,16 @@ export class AppModule {
     };
     return {
       module: AppModule,
-      imports: [configModule, DatabaseModule, RedisModule, CryptoModule],
+      imports: [
+        configModule,
+        DatabaseModule,
+        RedisModule,
+        CryptoModule,
+        PlatformKernelModule,
+        ...(FEATURE_MODULES ?? []),
+      ],
       controllers: [HealthController],
       providers: [
-        AccessTokenService,
-        SessionRevocations,
-        TenantDirectory,
-        AbilityFactory,
         // Guards run in this order: who (auth) → which store (tenant) → may they (CASL).
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: TenantGuard },
