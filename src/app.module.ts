@@ -6,14 +6,18 @@ import { DatabaseModule } from './platform/database/database.module';
 import { RedisModule } from './platform/redis/redis.module';
 import { CryptoModule } from './platform/crypto/crypto.module';
 import { PlatformKernelModule } from './platform/platform-kernel.module';
+import { QueueModule } from './platform/queue/queue.module';
+import { MailModule } from './platform/mail/mail.module';
 import { HealthController } from './platform/health/health.controller';
 import { AuthGuard } from './platform/auth/auth.guard';
 import { TenantGuard } from './platform/tenancy/tenant.guard';
 import { TenantTransactionInterceptor } from './platform/tenancy/tenant-transaction.interceptor';
 import { PoliciesGuard } from './platform/authz/policies.guard';
+import { CustomersModule } from './modules/customers/customers.module';
+import { FilesModule } from './platform/files/files.module';
 
 /** Feature modules, one per capability (each registers itself here with a one-line edit). */
-const FEATURE_MODULES: DynamicModule['imports'] = [];
+const FEATURE_MODULES: DynamicModule['imports'] = [CustomersModule, FilesModule];
 
 @Module({})
 export class AppModule {
@@ -32,6 +36,8 @@ export class AppModule {
         RedisModule,
         CryptoModule,
         PlatformKernelModule,
+        QueueModule.forRoot(),
+        MailModule,
         ...(FEATURE_MODULES ?? []),
       ],
       controllers: [HealthController],

@@ -1,0 +1,59 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import type { Prisma } from '../../generated/prisma/client';
+import type { Actor } from '../../platform/auth/actor';
+import type { AppAbility } from '../../platform/authz/app-ability';
+import { accessibleBy } from '../../platform/authz/casl-prisma';
+import { AuditService } from '../../platform/audit/audit.service';
+import { CustomersRepository, type CustomerSummary } from './customers.repository';
+
+export interface CustomerPage {
+  items: CustomerSummary[];
+  nextCursor: string | null;
+}
+
+/** One message for "no such customer" and "not yours to see": the caller learns nothing. */
+const notFound = () => new NotFoundException({ code: 'CUSTOMER_NOT_FOUND', message: 'customer not found' });
+
+@Injectable()
+export class CustomersService {
+  constructor(
+    private readonly repo: CustomersRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(ability: AppAbility, query: { limit: number; cursor?: string; q?: string }): Promise<CustomerPage> {
+    const filters: Prisma.CustomerWhereInput[] = [accessibleBy(ability).ofType('Customer')];
+    if (query.q) filters.push(searchFilter(query.q));
+    const rows = await this.repo.list({ AND: filters }, query.limit + 1, query.cursor);
+    const items = rows.slice(0, query.limit);
+    const nextCursor = rows.length > query.limit ? (items[items.length - 1]?.id ?? null) : null;
+    return { items, nextCursor };
+  }
+
+  async get(ability: AppAbility, id: string): Promise<CustomerSummary> {
+    const row = await this.repo.findOne(accessibleBy(ability).ofType('Customer'), id);
+    if (!row) throw notFound();
+    return row;
+  }
+
+  async rename(ability: AppAbility, actor: Actor, id: string, nickname: string, ip: string): Promise<CustomerSummary> {
+    const row = await this.repo.updateNickname(accessibleBy(ability, 'update').ofType('Customer'), id, nickname.trim());
+    if (!row) throw notFound();
+    await this.audit.record({
+      actorType: actor.kind,
+      actorId: actor.id,
+      action: 'customer.renamed',
+      targetType: 'customer',
+      targetId: id,
+      ip,
+    });
+    return row;
+  }
+}
+
+/** Four digits search the phone's visible tail (138****1234); anything else the nickname. */
+function searchFilter(q: string): Prisma.CustomerWhereInput {
+  const text = q.trim();
+  if (/^\d{4}$/.test(text)) return { phoneMasked: { endsWith: text } };
+  return { nickname: { contains: text, mode: 'insensitive' } };
+}
