@@ -42,6 +42,8 @@ export const configSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** Base delay of the exponential retry backoff of background jobs. */
+  QUEUE_BACKOFF_MS: z.coerce.number().int().min(1).max(600_000).default(5_000),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')

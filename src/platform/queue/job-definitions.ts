@@ -1,0 +1,49 @@
+import type { MailJobPayload } from '../mail/mail-message';
+
+/**
+ * Whose data a job touches. `tenant` jobs carry `tenantId` and run inside that store's RLS
+ * context (the same runner as HTTP); `platform` jobs run before a store exists or across none
+ * (sign-up e-mail) and get no tenant context at all, so they cannot read tenant tables.
+ */
+export type JobScope = 'tenant' | 'platform';
+
+export interface JobDefinition {
+  /** BullMQ queue the job goes to; one worker per queue. */
+  queue: string;
+  scope: JobScope;
+  attempts: number;
+  /** Base delay of the exponential backoff, as a multiple of QUEUE_BACKOFF_MS. */
+  backoffFactor?: number;
+  /** Completed jobs kept for inspection (count). */
+  keepCompleted?: number;
+  /** Failed jobs kept for inspection (count). */
+  keepFailed?: number;
+  /** Builds a dedupe id from the payload: a second enqueue with the same id is ignored. */
+  dedupeId?: (payload: never) => string;
+  concurrency?: number;
+}
+
+/**
+ * Payload type of each job name. Features add their job here (declaration merging also lets a
+ * test add its own). Tenant-scoped payloads must include `tenantId`.
+ */
+export interface JobPayloads {
+  'mail.send': MailJobPayload;
+}
+
+export type JobName = keyof JobPayloads;
+export type JobPayload<N extends JobName> = JobPayloads[N];
+export type JobDefinitions = Readonly<Record<string, JobDefinition>>;
+
+/** Every job of the application and its options, in one place. */
+export const JOB_DEFINITIONS: JobDefinitions = {
+  // Platform-scoped: sign-up verification goes out before the store exists.
+  'mail.send': {
+    queue: 'mail',
+    scope: 'platform',
+    attempts: 5,
+    backoffFactor: 1,
+    keepCompleted: 1000,
+    keepFailed: 5000,
+  },
+};
