@@ -15,9 +15,10 @@ import { TenantTransactionInterceptor } from './platform/tenancy/tenant-transact
 import { PoliciesGuard } from './platform/authz/policies.guard';
 import { CustomersModule } from './modules/customers/customers.module';
 import { FilesModule } from './platform/files/files.module';
+import { AuthModule } from './platform/auth/auth.module';
 
 /** Feature modules, one per capability (each registers itself here with a one-line edit). */
-const FEATURE_MODULES: DynamicModule['imports'] = [CustomersModule, FilesModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, CustomersModule, FilesModule];
 
 @Module({})
 export class AppModule {

@@ -35,6 +35,30 @@ export const configSchema = z.object({
   MAIL_FROM: z.string().default('上门到家 <no-reply@massage.local>'),
   /** sms provider: `log` writes codes to the log (development), others plug in behind SmsProvider. */
   SMS_PROVIDER: z.enum(['log']).default('log'),
+  /** Sign-in limits (src/platform/auth): SMS codes live 5 min; sends and tries are rate limited. */
+  SMS_CODE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
+  SMS_RESEND_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  SMS_SENDS_PER_NUMBER_PER_DAY: z.coerce.number().int().min(1).default(10),
+  SMS_SENDS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  SMS_VERIFIES_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(60),
+  PASSWORD_ATTEMPTS_PER_ACCOUNT_PER_15_MIN: z.coerce.number().int().min(1).default(10),
+  PASSWORD_ATTEMPTS_PER_IP_PER_15_MIN: z.coerce.number().int().min(1).default(50),
+  /** Where uploaded files go: `local` (FILES_DIR) or any S3-compatible store (S3_*). */
+  FILES_DRIVER: z.enum(['local', 's3']).default('local'),
+  FILES_DIR: z.string().min(1).default('.data/files'),
+  FILES_MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  FILES_MAX_CERTIFICATE_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  S3_BUCKET: z.string().optional(),
+  S3_ENDPOINT: z.string().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** A technician's app position is stored at most once per this interval (extra pings are dropped). */
+  TECHNICIAN_LOCATION_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Run BullMQ workers in this process (the API can also run without them). */

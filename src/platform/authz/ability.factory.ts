@@ -26,16 +26,24 @@ export class AbilityFactory {
         cannot('approve', 'TenantApplication');
         break;
       case 'store_manager':
-        can('manage', ['Customer', 'Technician']);
+        can('manage', ['Customer', 'Technician', 'TechnicianTier', 'TechnicianCertificate']);
         can('read', ['StaffAccount', 'AuditEvent', 'StoreSettings']);
         can(['create', 'update'], 'StaffAccount', { role: 'store_staff' });
         break;
       case 'store_staff':
-        can('read', ['Customer', 'Technician', 'StoreSettings']);
+        can('read', ['Customer', 'Technician', 'StoreSettings', 'TechnicianTier']);
         can('read', 'StaffAccount', { id: actor.id });
+        // ID numbers and certificates are for the owner and managers only (masked form otherwise).
+        cannot('read', 'Technician', 'idNumber');
         break;
       case 'technician':
-        can(['read', 'update'], 'Technician', { id: actor.id });
+        can('read', 'Technician', { id: actor.id });
+        // Self-service only (application while unreviewed, location, duty status); tier,
+        // status and the approved profile are the store's to change.
+        can('update', 'Technician', ['application', 'location', 'online'], { id: actor.id });
+        cannot('read', 'Technician', 'idNumber');
+        can('read', 'TechnicianCertificate', { technicianId: actor.id });
+        can('read', 'TechnicianTier');
         break;
       case 'customer':
         can(['read', 'update'], 'Customer', { id: actor.id });
@@ -46,7 +54,15 @@ export class AbilityFactory {
     if (actor && actor.kind !== 'operator') {
       // Everyone manages their own sign-in sessions, nobody else's.
       can(['read', 'delete'], 'AuthSession', { principalId: actor.id, principalType: actor.kind });
+      // Uploads: anyone signed in to the store may upload (customers images only, for reviews);
+      // everyone reads their own uploads; sensitive ones (certificates) otherwise only managers.
+      if (actor.kind === 'customer') can('create', 'StoredFile', { kind: 'image' });
+      else can('create', 'StoredFile');
+      can('read', 'StoredFile', { uploaderType: actor.kind, uploadedBy: actor.id });
+      if (actor.role === 'store_manager') can('read', 'StoredFile');
     }
+    // Non-sensitive files (service photos, technician portraits, review photos) are public.
+    can('read', 'StoredFile', { sensitive: false });
     return build();
   }
 }

@@ -14,6 +14,9 @@ import type {
   Customer,
   StaffAccount,
   Technician,
+  TechnicianCertificate,
+  TechnicianTier,
+  StoredFile,
   Tenant,
 } from '../../generated/prisma/client';
 
@@ -27,8 +30,11 @@ export type ModelSubjects = Subjects<{
   StaffAccount: StaffAccount;
   Customer: Customer;
   Technician: Technician;
+  TechnicianTier: TechnicianTier;
+  TechnicianCertificate: TechnicianCertificate;
   AuthSession: AuthSession;
   AuditEvent: AuditEvent;
+  StoredFile: StoredFile;
 }>;
 
 export type PrismaAbility<S extends string> = Ability<[Action, S | ModelSubjects | 'all'], PrismaQuery>;

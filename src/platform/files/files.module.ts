@@ -1,0 +1,55 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { FastifyInstance } from 'fastify';
+import { APP_CONFIG } from '../../config/load-config';
+import type { AppConfig } from '../../config/config.schema';
+import { BlobCipher } from './blob-cipher';
+import { FILE_STORAGE, type FileStorage } from './file-storage';
+import { FilesController } from './files.controller';
+import { FilesRepository } from './files.repository';
+import { FilesService } from './files.service';
+import { LocalFileStorage } from './local-file-storage';
+import { S3FileStorage } from './s3-file-storage';
+import { installUploadBuffering } from './upload-buffering';
+
+export function createFileStorage(c: AppConfig): FileStorage {
+  if (c.FILES_DRIVER === 'local') return new LocalFileStorage(c.FILES_DIR);
+  if (!c.S3_BUCKET) throw new Error('FILES_DRIVER=s3 needs S3_BUCKET');
+  const client = new S3Client({
+    region: c.S3_REGION,
+    endpoint: c.S3_ENDPOINT,
+    forcePathStyle: c.S3_FORCE_PATH_STYLE,
+    credentials:
+      c.S3_ACCESS_KEY_ID && c.S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: c.S3_ACCESS_KEY_ID, secretAccessKey: c.S3_SECRET_ACCESS_KEY }
+        : undefined,
+  });
+  return new S3FileStorage(client, c.S3_BUCKET);
+}
+
+/** Uploads (images, certificates) behind one FileStorage interface. Import it to use FilesService. */
+@Module({
+  controllers: [FilesController],
+  providers: [
+    FilesRepository,
+    FilesService,
+    { provide: FILE_STORAGE, inject: [APP_CONFIG], useFactory: createFileStorage },
+    { provide: BlobCipher, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new BlobCipher(c.DATA_ENCRYPTION_KEY) },
+  ],
+  exports: [FilesService, FILE_STORAGE],
+})
+export class FilesModule implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    await installUploadBuffering(
+      fastify,
+      Math.max(this.config.FILES_MAX_IMAGE_BYTES, this.config.FILES_MAX_CERTIFICATE_BYTES),
+    );
+  }
+}

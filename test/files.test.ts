@@ -1,0 +1,217 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { createTestApp, type TestApp } from './support/test-app';
+import { Factory, type TestTenant } from './support/factories';
+
+// A real 1×1 PNG, a minimal PDF, a Windows executable header, and text pretending to be a PNG.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62), Buffer.from('PE\0\0'), Buffer.alloc(200)]);
+const FAKE_PNG = Buffer.from('just some text, not an image at all\n'.repeat(4));
+
+function multipart(bytes: Buffer, filename: string, field = 'file') {
+  const boundary = `----test${Math.random().toString(16).slice(2)}`;
+  const payload = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\n` +
+        `Content-Type: application/octet-stream\r\n\r\n`,
+    ),
+    bytes,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+describe('files: upload and read', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let f: Factory;
+  let dir: string;
+  let a: TestTenant;
+  let b: TestTenant;
+  const tok: Record<string, string> = {};
+  const ids = {
+    tech: crypto.randomUUID(),
+    tech2: crypto.randomUUID(),
+    customer: crypto.randomUUID(),
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dir = await mkdtemp(join(tmpdir(), 'files-test-'));
+    t = await createTestApp(db, { FILES_DIR: dir, FILES_MAX_IMAGE_BYTES: '2048', FILES_MAX_CERTIFICATE_BYTES: '4096' });
+    f = await Factory.create(db, t.app);
+    a = await f.newTenant();
+    b = await f.newTenant();
+    for (const [name, tenant, role] of [
+      ['ownerA', a, 'tenant_owner'],
+      ['managerA', a, 'store_manager'],
+      ['staffA', a, 'store_staff'],
+      ['managerB', b, 'store_manager'],
+    ] as const) {
+      const s = await f.newStaff(tenant, { role });
+      tok[name] = await f.token({ id: s.id, role, tenantId: tenant.id });
+    }
+    tok.techA = await f.token({ id: ids.tech, role: 'technician', tenantId: a.id });
+    tok.tech2A = await f.token({ id: ids.tech2, role: 'technician', tenantId: a.id });
+    tok.customerA = await f.token({ id: ids.customer, role: 'customer', tenantId: a.id });
+  });
+  afterAll(async () => {
+    await f?.close();
+    await t?.close();
+    await db?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const upload = (tenant: TestTenant, token: string | undefined, bytes: Buffer, name: string, kind?: string) => {
+    const form = multipart(bytes, name);
+    return t.app.inject({
+      method: 'POST',
+      url: `/t/${tenant.slug}/api/files${kind ? `?kind=${kind}` : ''}`,
+      payload: form.payload,
+      headers: { ...form.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
+  };
+  const get = (tenant: TestTenant, token: string | undefined, id: string) =>
+    t.app.inject({
+      method: 'GET',
+      url: `/t/${tenant.slug}/api/files/${id}`,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+
+  it('stores an image under a key of its own store and serves it publicly', async () => {
+    const res = await upload(a, tok.staffA, PNG, 'photo.png');
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    expect(body).toMatchObject({ kind: 'image', contentType: 'image/png', size: PNG.length, sensitive: false });
+    const { rows } = await f.query('SELECT tenant_id, storage_key, sha256 FROM files WHERE id = $1', [body.id]);
+    expect(rows[0]!.tenant_id).toBe(a.id);
+    expect(rows[0]!.storage_key).toMatch(new RegExp(`^tenants/${a.id}/image/\\d{4}/\\d{2}/${body.id}\\.png$`));
+    expect(await readFile(join(dir, rows[0]!.storage_key))).toEqual(PNG);
+
+    const anon = await get(a, undefined, body.id);
+    expect(anon.statusCode).toBe(200);
+    expect(anon.headers['content-type']).toBe('image/png');
+    expect(anon.rawPayload).toEqual(PNG);
+  });
+
+  it('refuses a key that names another store (database check)', async () => {
+    const key = `tenants/${b.id}/image/2026/11/${crypto.randomUUID()}.png`;
+    await expect(
+      f.query(
+        `INSERT INTO files (tenant_id, kind, content_type, size_bytes, storage_key, sha256, uploader_type, uploaded_by)
+         VALUES ($1, 'image', 'image/png', 1, $2, repeat('a', 64), 'staff', gen_random_uuid())`,
+        [a.id, key],
+      ),
+    ).rejects.toThrow(/check constraint/);
+  });
+
+  it('answers 415 for an executable or text named .png, judged by the bytes', async () => {
+    for (const [bytes, name] of [
+      [EXE, 'setup.exe'],
+      [FAKE_PNG, 'photo.png'],
+      [PDF, 'doc.pdf'], // a PDF is fine for a certificate, not for an image
+    ] as const) {
+      const res = await upload(a, tok.staffA, bytes, name);
+      expect(res.statusCode).toBe(415);
+      expect(res.json().code).toBe('UNSUPPORTED_FILE_TYPE');
+    }
+    const { rows } = await f.query(`SELECT count(*)::int AS n FROM files WHERE content_type NOT LIKE 'image/%'`);
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  it('answers 413 for an image over its limit and for anything over the largest limit', async () => {
+    const big = Buffer.concat([PNG, Buffer.alloc(3000)]); // > 2048 image limit, < 4096 certificate limit
+    const res = await upload(a, tok.staffA, big, 'big.png');
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ code: 'FILE_TOO_LARGE', maxBytes: 2048 });
+    const huge = await upload(a, tok.techA, Buffer.concat([PDF, Buffer.alloc(5000)]), 'c.pdf', 'certificate');
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().code).toBe('FILE_TOO_LARGE');
+  });
+
+  it('answers 400 naming the field when there is no file or the kind is unknown', async () => {
+    const none = await t.app.inject({
+      method: 'POST',
+      url: `/t/${a.slug}/api/files`,
+      headers: { authorization: `Bearer ${tok.staffA}`, 'content-type': 'application/json' },
+      payload: {},
+    });
+    expect(none.statusCode).toBe(400);
+    expect(none.json().fields).toEqual([expect.objectContaining({ field: 'file' })]);
+    const form = multipart(PNG, 'a.png', 'photo');
+    const wrongField = await t.app.inject({
+      method: 'POST',
+      url: `/t/${a.slug}/api/files`,
+      payload: form.payload,
+      headers: { ...form.headers, authorization: `Bearer ${tok.staffA}` },
+    });
+    expect(wrongField.statusCode).toBe(400);
+    const kind = await upload(a, tok.staffA, PNG, 'a.png', 'passport');
+    expect(kind.statusCode).toBe(400);
+    expect(kind.json().fields[0].field).toBe('kind');
+  });
+
+  it('needs sign-in to upload, and customers may upload images only', async () => {
+    expect((await upload(a, undefined, PNG, 'a.png')).statusCode).toBe(401);
+    expect((await upload(a, tok.customerA, PNG, 'a.png')).statusCode).toBe(201);
+    const cert = await upload(a, tok.customerA, PDF, 'c.pdf', 'certificate');
+    expect(cert.statusCode).toBe(403);
+  });
+
+  it('encrypts certificates at rest and shows them only to managers, the owner and the uploader', async () => {
+    const res = await upload(a, tok.techA, PDF, 'cert.pdf', 'certificate');
+    expect(res.statusCode).toBe(201);
+    const { id } = res.json();
+    expect(res.json()).toMatchObject({ kind: 'certificate', contentType: 'application/pdf', sensitive: true });
+
+    const { rows } = await f.query('SELECT storage_key, encrypted FROM files WHERE id = $1', [id]);
+    expect(rows[0]!.storage_key.startsWith(`tenants/${a.id}/certificate/`)).toBe(true);
+    expect(rows[0]!.encrypted).toBe(true);
+    const raw = await readFile(join(dir, rows[0]!.storage_key));
+    expect(raw.includes(Buffer.from('%PDF'))).toBe(false);
+
+    for (const who of ['techA', 'managerA', 'ownerA']) {
+      const r = await get(a, tok[who], id);
+      expect(r.statusCode, who).toBe(200);
+      expect(r.rawPayload).toEqual(PDF);
+      expect(r.headers['cache-control']).toContain('no-store');
+    }
+    for (const who of [undefined, 'customerA', 'staffA', 'tech2A']) {
+      const r = await get(a, who ? tok[who] : undefined, id);
+      expect(r.statusCode, String(who)).toBe(404);
+      expect(r.json().code).toBe('FILE_NOT_FOUND');
+    }
+    const audit = await f.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'file.uploaded' AND target_id = $1`,
+      [id],
+    );
+    expect(audit.rows[0]!.n).toBe(1);
+  });
+
+  it('keeps stores apart: B cannot read A’s files, A’s token at B is refused', async () => {
+    const img = (await upload(a, tok.staffA, PNG, 'a.png')).json().id as string;
+    const cert = (await upload(a, tok.techA, PDF, 'c.pdf', 'certificate')).json().id as string;
+    const missing = await get(b, tok.managerB, crypto.randomUUID());
+    for (const id of [img, cert]) {
+      const viaB = await get(b, tok.managerB, id);
+      expect(viaB.statusCode).toBe(404);
+      expect(viaB.json()).toMatchObject({ code: missing.json().code, message: missing.json().message });
+      expect((await get(b, undefined, id)).statusCode).toBe(404);
+    }
+    expect((await get(b, tok.managerA, img)).statusCode).toBe(403);
+    expect((await upload(b, tok.staffA, PNG, 'a.png')).statusCode).toBe(403);
+  });
+
+  it('answers 400 for a malformed id', async () => {
+    const r = await get(a, tok.staffA, 'not-a-uuid');
+    expect(r.statusCode).toBe(400);
+    expect(r.json().fields[0].field).toBe('id');
+  });
+});
