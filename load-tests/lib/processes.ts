@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * A server process of the bench (the API or the baseline). Its peak resident memory is sampled
+ * from /proc while it runs and read again from VmHWM (the kernel's own high-water mark) at the end.
+ */
+export class ServerProcess {
+  private readonly child: ChildProcess;
+  private readonly output: string[] = [];
+  private peakRssKb = 0;
+  private readonly sampler: NodeJS.Timeout;
+  private exited = false;
+
+  constructor(
+    readonly label: string,
+    readonly port: number,
+    command: string,
+    args: string[],
+    env: Record<string, string>,
+  ) {
+    this.child = spawn(command, args, {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer): void => {
+      this.output.push(chunk.toString('utf8'));
+      if (this.output.length > 200) this.output.shift();
+    };
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+    this.child.once('exit', () => (this.exited = true));
+    this.sampler = setInterval(() => this.sample(), 250);
+    this.sampler.unref();
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The last lines the process wrote (for failure messages). */
+  tail(): string {
+    return this.output.join('').split('\n').slice(-30).join('\n');
+  }
+
+  async waitForHealth(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.exited) throw new Error(`${this.label} exited during start-up:\n${this.tail()}`);
+      try {
+        const res = await fetch(`${this.baseUrl}/health`);
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(150);
+    }
+    throw new Error(`${this.label} did not become healthy in ${timeoutMs} ms:\n${this.tail()}`);
+  }
+
+  /** Peak RSS in MB: the larger of the samples and VmHWM. */
+  peakRssMb(): number {
+    this.sample();
+    const hwm = readStatusKb(this.pid, 'VmHWM');
+    return Math.round((Math.max(this.peakRssKb, hwm) / 1024) * 10) / 10;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sampler);
+    if (this.exited) return;
+    const gone = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    const timedOut = await Promise.race([gone.then(() => false), sleep(5_000).then(() => true)]);
+    if (timedOut && !this.exited) {
+      this.child.kill('SIGKILL');
+      await gone;
+    }
+  }
+
+  private sample(): void {
+    if (this.exited) return;
+    this.peakRssKb = Math.max(this.peakRssKb, readStatusKb(this.pid, 'VmRSS'));
+  }
+}
+
+function readStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0; // exited, or not Linux
+  }
+}
+
+/** A port free right now on 127.0.0.1 (the bench's servers must not collide with anyone's fixed ports). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
