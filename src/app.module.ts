@@ -16,9 +16,10 @@ import { PoliciesGuard } from './platform/authz/policies.guard';
 import { CustomersModule } from './modules/customers/customers.module';
 import { FilesModule } from './platform/files/files.module';
 import { AuthModule } from './platform/auth/auth.module';
+import { StoreProfileModule } from './modules/store-profile/store-profile.module';
 
 /** Feature modules, one per capability (each registers itself here with a one-line edit). */
-const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, CustomersModule, FilesModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, CustomersModule, FilesModule, StoreProfileModule];
 
 @Module({})
 export class AppModule {
