@@ -14,12 +14,13 @@ import { TenantGuard } from './platform/tenancy/tenant.guard';
 import { TenantTransactionInterceptor } from './platform/tenancy/tenant-transaction.interceptor';
 import { PoliciesGuard } from './platform/authz/policies.guard';
 import { CustomersModule } from './modules/customers/customers.module';
+import { TechniciansModule } from './modules/technicians/technicians.module';
 import { FilesModule } from './platform/files/files.module';
 import { AuthModule } from './platform/auth/auth.module';
 import { StoreProfileModule } from './modules/store-profile/store-profile.module';
 
 /** Feature modules, one per capability (each registers itself here with a one-line edit). */
-const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, CustomersModule, FilesModule, StoreProfileModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, CustomersModule, FilesModule, StoreProfileModule, TechniciansModule];
 
 @Module({})
 export class AppModule {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessTokenService } from '../../src/platform/auth/access-token.service';
@@ -61,6 +61,73 @@ export class Factory {
       `INSERT INTO staff_accounts (tenant_id, email, password_hash, name, role)
        VALUES ($1, $2, $3, $4, $5) RETURNING id`,
       [tenant.id, email, await hashPassword(password), '店员', over.role ?? 'tenant_owner'],
+    );
+    return { id: rows[0]!.id, email, password };
+  }
+
+  /**
+   * A technician as the SMS sign-in creates them (status `applicant`, phone sealed with random
+   * bytes here), or in any other state. Returns the id and the phone's last four digits.
+   */
+  async newTechnician(
+    tenant: TestTenant,
+    over: Partial<{ status: string; name: string; skills: string[]; displayName: string }> = {},
+  ): Promise<{ id: string; phoneTail: string }> {
+    const tail = String(1000 + (++this.seq % 9000));
+    const { rows } = await this.admin.query<{ id: string }>(
+      `INSERT INTO technicians (tenant_id, phone_enc, phone_hash, phone_masked, name, display_name, status, skills,
+                                rejection_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'rejected' THEN '资料不全' END) RETURNING id`,
+      [
+        tenant.id,
+        randomBytes(40),
+        randomBytes(32),
+        `139****${tail}`,
+        over.name ?? null,
+        over.displayName ?? null,
+        over.status ?? 'applicant',
+        over.skills ?? [],
+      ],
+    );
+    return { id: rows[0]!.id, phoneTail: tail };
+  }
+
+  /** A `files` row as an upload would leave it (the bytes are not needed by reference checks). */
+  async newFile(
+    tenant: TestTenant,
+    uploader: { type: 'staff' | 'customer' | 'technician'; id: string },
+    kind: 'image' | 'certificate' = 'image',
+  ): Promise<string> {
+    const id = randomUUID();
+    const sensitive = kind === 'certificate';
+    await this.admin.query(
+      `INSERT INTO files (tenant_id, id, kind, content_type, size_bytes, storage_key, sha256, uploader_type,
+                          uploaded_by, sensitive, encrypted)
+       VALUES ($1, $2, $3, 'image/png', 100, $4, $5, $6, $7, $8, $8)`,
+      [
+        tenant.id,
+        id,
+        kind,
+        `tenants/${tenant.id}/${kind}/${id}.png`,
+        randomBytes(32).toString('hex'),
+        uploader.type,
+        uploader.id,
+        sensitive,
+      ],
+    );
+    return id;
+  }
+
+  /** A platform operator (平台运营) who signs in at /api/platform/auth/login. */
+  async newOperator(
+    over: Partial<{ email: string; password: string; disabled: boolean }> = {},
+  ): Promise<{ id: string; email: string; password: string }> {
+    const email = over.email ?? `op-${randomUUID().slice(0, 8)}@platform.example.com`;
+    const password = over.password ?? 'Operator-pass-1!';
+    const { rows } = await this.admin.query<{ id: string }>(
+      `INSERT INTO platform_operators (email, password_hash, name, disabled_at)
+       VALUES ($1, $2, '运营', CASE WHEN $3 THEN now() END) RETURNING id`,
+      [email, await hashPassword(password), over.disabled ?? false],
     );
     return { id: rows[0]!.id, email, password };
   }

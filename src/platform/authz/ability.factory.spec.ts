@@ -58,6 +58,30 @@ describe('AbilityFactory', () => {
     expect(t.can('update', subject('Technician', { id: 'x' } as never))).toBe(false);
   });
 
+  it('shows technician ID numbers and certificates to the owner and managers only', () => {
+    const row = subject('Technician', { id: 't9' } as never);
+    for (const role of ['tenant_owner', 'store_manager'] as const) {
+      const a = sut.createFor(actor(role));
+      expect(a.can('read', row, 'idNumber')).toBe(true);
+      expect(a.can('read', 'TechnicianCertificate')).toBe(true);
+      expect(a.can('approve', 'Technician')).toBe(true);
+      expect(a.can('update', 'TechnicianTier')).toBe(true);
+    }
+    const staff = sut.createFor(actor('store_staff'));
+    expect(staff.can('read', row)).toBe(true);
+    expect(staff.can('read', row, 'idNumber')).toBe(false);
+    expect(staff.can('read', 'TechnicianCertificate')).toBe(false);
+    expect(staff.can('approve', 'Technician')).toBe(false);
+    expect(staff.can('read', 'TechnicianTier')).toBe(true);
+    expect(staff.can('update', 'TechnicianTier')).toBe(false);
+    const self = sut.createFor(actor('technician', 't9'));
+    expect(self.can('read', row, 'idNumber')).toBe(false);
+    expect(self.can('update', row, 'application')).toBe(true);
+    expect(self.can('update', row, 'tierId')).toBe(false);
+    expect(self.can('read', subject('TechnicianCertificate', { technicianId: 't9' } as never))).toBe(true);
+    expect(self.can('read', subject('TechnicianCertificate', { technicianId: 'x' } as never))).toBe(false);
+  });
+
   it('lets anonymous callers read only public store profiles', () => {
     const a = sut.createFor(undefined);
     expect(a.can('read', 'Tenant')).toBe(true);

@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import { FilesModule } from '../../platform/files/files.module';
+import { LocationThrottle } from './location-throttle';
+import { PublicTechniciansController } from './public-technicians.controller';
+import { PublicTechniciansService } from './public-technicians.service';
+import { ServiceSkills } from './service-skills';
+import { TechnicianFiles } from './technician-files';
+import { TechnicianNotifier } from './technician-notifier';
+import { TechnicianPii } from './technician-pii';
+import { TechnicianSelfController } from './technician-self.controller';
+import { TechnicianSelfService } from './technician-self.service';
+import { TechnicianTiersController } from './technician-tiers.controller';
+import { TechnicianTiersRepository } from './technician-tiers.repository';
+import { TechnicianTiersService } from './technician-tiers.service';
+import { TechniciansController } from './technicians.controller';
+import { TechniciansRepository } from './technicians.repository';
+import { TechniciansService } from './technicians.service';
+
+/** Technician onboarding and review, staff management, tiers, duty status and position. */
+@Module({
+  imports: [FilesModule],
+  controllers: [
+    PublicTechniciansController,
+    TechnicianSelfController,
+    TechniciansController,
+    TechnicianTiersController,
+  ],
+  providers: [
+    TechniciansRepository,
+    TechnicianTiersRepository,
+    TechniciansService,
+    TechnicianSelfService,
+    TechnicianTiersService,
+    PublicTechniciansService,
+    TechnicianPii,
+    TechnicianFiles,
+    TechnicianNotifier,
+    LocationThrottle,
+    ServiceSkills,
+  ],
+  exports: [TechniciansRepository],
+})
+export class TechniciansModule {}
