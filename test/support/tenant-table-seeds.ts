@@ -46,6 +46,29 @@ export const TENANT_TABLE_SEEDS: Record<string, TenantTableSeed> = {
       [tenantId, randomUUID()],
     );
   },
+  technician_tiers: async (admin, tenantId) => {
+    await insertTechnicianTier(admin, tenantId);
+  },
+  technician_certificates: async (admin, tenantId) => {
+    const technicianId = await insertTechnician(admin, tenantId);
+    const fileId = randomUUID();
+    await admin.query(
+      `INSERT INTO files (tenant_id, id, kind, content_type, size_bytes, storage_key, sha256, uploader_type,
+                          uploaded_by, sensitive, encrypted)
+       VALUES ($1, $2, 'certificate', 'application/pdf', 100, $3, $4, 'technician', $5, true, true)`,
+      [
+        tenantId,
+        fileId,
+        `tenants/${tenantId}/certificate/${fileId}.pdf`,
+        randomBytes(32).toString('hex'),
+        technicianId,
+      ],
+    );
+    await admin.query(
+      `INSERT INTO technician_certificates (tenant_id, technician_id, file_id, kind) VALUES ($1, $2, $3, 'health_certificate')`,
+      [tenantId, technicianId, fileId],
+    );
+  },
 };
 
 // ---- parent-row helpers other seeds can reuse (each returns the new row's id) -----------------
@@ -87,6 +110,14 @@ export async function insertAuthSession(admin: SeedDb, tenantId: string): Promis
     `INSERT INTO auth_sessions (tenant_id, principal_type, principal_id, expires_at)
      VALUES ($1, 'customer', $2, now() + interval '30 days') RETURNING id`,
     [tenantId, customerId],
+  );
+  return (rows[0] as { id: string }).id;
+}
+
+export async function insertTechnicianTier(admin: SeedDb, tenantId: string, commissionBps = 5000): Promise<string> {
+  const { rows } = await admin.query(
+    `INSERT INTO technician_tiers (tenant_id, code, name, commission_bps) VALUES ($1, $2, '种子等级', $3) RETURNING id`,
+    [tenantId, `t${randomBytes(6).toString('hex')}`, commissionBps],
   );
   return (rows[0] as { id: string }).id;
 }
