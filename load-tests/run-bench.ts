@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { AppKit, newSecrets, type BenchSecrets } from './lib/app-kit';
+import { AppKit, distModules, newSecrets, type BenchSecrets } from './lib/app-kit';
 import { createBenchDatabase } from './lib/bench-database';
 import { runPhase, type PhaseResult } from './lib/load-driver';
 import { freePort, ServerProcess } from './lib/processes';
@@ -46,7 +46,7 @@ async function runScenario(s: Scenario, kit: AppKit, secrets: BenchSecrets): Pro
   const mark = cleanups.length;
   try {
     log(s.name, 'database: create + migrate');
-    const db = await createBenchDatabase(serverAdminUrl, kit.migrator(), process.env.APP_DB_PASSWORD);
+    const db = await createBenchDatabase(serverAdminUrl, kit.migrator, process.env.APP_DB_PASSWORD);
     cleanups.push(() => db.drop());
     const admin = new pg.Pool({ connectionString: db.adminUrl, max: 4 });
     cleanups.push(() => admin.end());
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
   const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const scenarios = await pickScenarios(names);
   const secrets = newSecrets();
-  const kit = new AppKit(DIST, secrets);
+  const kit = new AppKit(distModules(DIST), secrets);
   const results: Record<string, ScenarioReport> = {};
   const started = Date.now();
   for (const s of scenarios) results[s.name] = await runScenario(s, kit, secrets);

@@ -13,14 +13,14 @@ interface FieldCipherLike {
 interface LookupHasherLike {
   hash(purpose: string, value: string): Buffer;
 }
-interface CryptoModule {
+export interface CryptoModule {
   FieldCipher: new (base64Key: string) => FieldCipherLike;
   LookupHasher: new (base64Key: string) => LookupHasherLike;
 }
-interface PhoneModule {
+export interface PhoneModule {
   maskPhone(phone: string): string;
 }
-interface PasswordModule {
+export interface PasswordModule {
   hashPassword(password: string): Promise<string>;
 }
 export interface MigratorModule {
@@ -48,25 +48,39 @@ export function newSecrets(): BenchSecrets {
 /** Same issuer and claims as src/platform/auth/access-token.service.ts. */
 export const TOKEN_ISSUER = 'massage-saas';
 
+/** The production modules the kit is made of: loaded from dist/ by the bench, from src/ by the tests. */
+export interface AppModules {
+  crypto: CryptoModule;
+  phone: PhoneModule;
+  password: PasswordModule;
+  migrator: MigratorModule;
+}
+
+export function distModules(distDir: string): AppModules {
+  return {
+    crypto: load<CryptoModule>(distDir, 'src/platform/crypto/field-cipher.js'),
+    phone: load<PhoneModule>(distDir, 'src/platform/crypto/phone.js'),
+    password: load<PasswordModule>(distDir, 'src/platform/crypto/password.js'),
+    migrator: load<MigratorModule>(distDir, 'src/platform/database/migrator.js'),
+  };
+}
+
 export class AppKit {
   readonly cipher: FieldCipherLike;
   readonly hasher: LookupHasherLike;
   readonly maskPhone: (phone: string) => string;
   readonly hashPassword: (password: string) => Promise<string>;
+  readonly migrator: MigratorModule;
 
   constructor(
-    readonly distDir: string,
-    private readonly secrets: BenchSecrets,
+    modules: AppModules,
+    private readonly secrets: Pick<BenchSecrets, 'JWT_SECRET' | 'DATA_ENCRYPTION_KEY' | 'LOOKUP_HASH_KEY'>,
   ) {
-    const crypto = load<CryptoModule>(distDir, 'src/platform/crypto/field-cipher.js');
-    this.cipher = new crypto.FieldCipher(secrets.DATA_ENCRYPTION_KEY);
-    this.hasher = new crypto.LookupHasher(secrets.LOOKUP_HASH_KEY);
-    this.maskPhone = load<PhoneModule>(distDir, 'src/platform/crypto/phone.js').maskPhone;
-    this.hashPassword = load<PasswordModule>(distDir, 'src/platform/crypto/password.js').hashPassword;
-  }
-
-  migrator(): MigratorModule {
-    return load<MigratorModule>(this.distDir, 'src/platform/database/migrator.js');
+    this.cipher = new modules.crypto.FieldCipher(secrets.DATA_ENCRYPTION_KEY);
+    this.hasher = new modules.crypto.LookupHasher(secrets.LOOKUP_HASH_KEY);
+    this.maskPhone = modules.phone.maskPhone;
+    this.hashPassword = modules.password.hashPassword;
+    this.migrator = modules.migrator;
   }
 
   /** An access token as the sign-in flow would issue it (valid for the whole run). */

@@ -11,8 +11,9 @@ const STAFF_ROLES = ['tenant_owner', 'store_manager', 'store_staff'];
 /**
  * An authenticated, tenant-scoped read of a small list: a store manager's first page of
  * customers. The baseline runs the statement src/modules/customers/customers.repository.ts
- * documents (limit + 1 rows, offset 0) in the same BEGIN / set_config / COMMIT unit of work and
- * answers the same JSON.
+ * documents (primary-key order, limit + 1 rows, offset 0) in the same BEGIN / set_config / COMMIT
+ * unit of work and answers the same JSON; test/load-scenarios.test.ts compares the two answers, so
+ * a change of the API's query shows up there first.
  */
 export default defineScenario<State>({
   name: 'tenant-read',
@@ -59,14 +60,15 @@ export default defineScenario<State>({
           const limit = Math.min(100, Math.max(1, Number(req.query.limit ?? 20) || 20));
           const rows = await kit.inTenant(tenantId, async (c) => {
             const res = await c.query<{
+              tenant_id: string;
               id: string;
               phone_masked: string;
               nickname: string | null;
-              last_login_at: Date | null;
               created_at: Date;
+              last_login_at: Date | null;
             }>(
-              `SELECT id, phone_masked, nickname, last_login_at, created_at FROM customers
-                WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
+              `SELECT tenant_id, id, phone_masked, nickname, created_at, last_login_at FROM customers
+                WHERE tenant_id = $1 ORDER BY id ASC LIMIT $2 OFFSET $3`,
               [tenantId, limit + 1, 0],
             );
             return res.rows;
