@@ -1,0 +1,18 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+/**
+ * A refused sign-in whose side effects must stand: the audit entry of a failed attempt, the
+ * revocation of a session family after refresh-token reuse. Any other exception rolls back the
+ * request's unit of work; AuthErrorInterceptor turns this one into an error response instead,
+ * so the transaction commits.
+ */
+export class AuthFailure extends HttpException {
+  constructor(code: string, message: string, status: number = HttpStatus.UNAUTHORIZED, extra: object = {}) {
+    super({ code, message, ...extra }, status);
+  }
+}
+
+/** One message for unknown accounts and wrong secrets, so responses do not reveal which it was. */
+export const invalidCredentials = () => new AuthFailure('INVALID_CREDENTIALS', 'email or password is incorrect');
+export const invalidRefreshToken = () =>
+  new AuthFailure('INVALID_REFRESH_TOKEN', 'refresh token is invalid or expired, sign in again');
