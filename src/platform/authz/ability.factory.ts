@@ -52,7 +52,9 @@ export class AbilityFactory {
         break;
     }
     if (actor && actor.kind !== 'operator') {
-      // Everyone manages their own sign-in sessions, nobody else's.
+      // Everyone manages their own sign-in sessions, nobody else's (not even the owner's
+      // `manage all`: the `cannot` cuts it off, the later `can` takes precedence over both).
+      cannot('manage', 'AuthSession');
       can(['read', 'delete'], 'AuthSession', { principalId: actor.id, principalType: actor.kind });
       // Uploads: anyone signed in to the store may upload (customers images only, for reviews);
       // everyone reads their own uploads; sensitive ones (certificates) otherwise only managers.
