@@ -95,9 +95,9 @@ describe('store profile', () => {
     expect(JSON.stringify(page)).not.toContain('62881788');
     // stored encrypted, not in plain text
     const row = await f.query(`SELECT phone_enc FROM store_profiles WHERE tenant_id = $1`, [a.id]);
-    expect((row.rows[0].phone_enc as Buffer).includes(Buffer.from('62881788'))).toBe(false);
+    expect((row.rows[0]!.phone_enc as Buffer).includes(Buffer.from('62881788'))).toBe(false);
     // the tenants directory row follows the address
-    expect((await f.query(`SELECT address FROM tenants WHERE id = $1`, [a.id])).rows[0].address).toBe(patch.address);
+    expect((await f.query(`SELECT address FROM tenants WHERE id = $1`, [a.id])).rows[0]!.address).toBe(patch.address);
 
     // switch to a polygon: the circle goes away
     const poly = [
@@ -114,7 +114,7 @@ describe('store profile', () => {
       a.id,
       'store.profile_updated',
     ]);
-    expect(audit.rows[0].n).toBe(2);
+    expect(audit.rows[0]!.n).toBe(2);
   });
 
   it('managers and staff read the profile; customers and technicians cannot; anonymous → 401', async () => {
@@ -145,7 +145,7 @@ describe('store profile', () => {
       (await call('PATCH', b, '/api/store/branding', tok.tenant_owner, { themeColor: '#000000' })).statusCode,
     ).toBe(403);
     const bRow = await f.query(`SELECT introduction FROM store_profiles WHERE tenant_id = $1`, [b.id]);
-    expect(bRow.rows[0].introduction).toBe('B-SECRET-INTRO');
+    expect(bRow.rows[0]!.introduction).toBe('B-SECRET-INTRO');
     for (const path of ['/api/store', '/api/store/profile']) {
       const body = (await call('GET', a, path, tok.tenant_owner)).body;
       expect(body).not.toContain('B-SECRET-INTRO');

@@ -99,7 +99,7 @@ describe('store status and store resolution', () => {
       expect(res.json().code).toBe('STORE_READ_ONLY');
     }
     const row = await f.query(`SELECT theme_color FROM tenants WHERE id = $1`, [s.tenant.id]);
-    expect(row.rows[0].theme_color).toBe('#ee0a24');
+    expect(row.rows[0]!.theme_color).toBe('#ee0a24');
     // the open store's owner can write
     const ok = await req('PATCH', `/t/${stores.open.tenant.slug}/api/store/profile`, stores.open.owner, {
       payload: { introduction: 'open for business' },
