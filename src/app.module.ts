@@ -16,13 +16,14 @@ import { PoliciesGuard } from './platform/authz/policies.guard';
 import { CustomersModule } from './modules/customers/customers.module';
 import { TechniciansModule } from './modules/technicians/technicians.module';
 import { FilesModule } from './platform/files/files.module';
+import { CatalogModule } from './modules/catalog/catalog.module';
 import { AuthModule } from './platform/auth/auth.module';
 import { SignupModule } from './modules/signup/signup.module';
 import { PlatformConsoleModule } from './modules/platform-console/platform-console.module';
 import { StoreProfileModule } from './modules/store-profile/store-profile.module';
 
 /** Feature modules, one per capability (each registers itself here with a one-line edit). */
-const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, CustomersModule, FilesModule, StoreProfileModule, TechniciansModule, SignupModule, PlatformConsoleModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, CustomersModule, FilesModule, CatalogModule, TechniciansModule, SignupModule, PlatformConsoleModule, StoreProfileModule];
 
 @Module({})
 export class AppModule {

@@ -4,6 +4,15 @@ import type { Actor } from '../auth/actor';
 import type { AppAbility } from './app-ability';
 import { createPrismaAbility } from './casl-prisma';
 
+type CatalogSubject = 'ServiceCategory' | 'Service' | 'ServiceDuration' | 'ServiceAddon' | 'TravelFeeRule';
+const CATALOG_SUBJECTS: CatalogSubject[] = [
+  'ServiceCategory',
+  'Service',
+  'ServiceDuration',
+  'ServiceAddon',
+  'TravelFeeRule',
+];
+
 /**
  * Roles inside a store. RLS already confines every query to the request's store; these rules
  * decide what each role may do there (and, for `accessibleBy`, which of the store's rows).
@@ -14,6 +23,9 @@ export class AbilityFactory {
     const { can, cannot, build } = new AbilityBuilder<AppAbility>(createPrismaAbility);
     // Anyone may read a store's public profile.
     can('read', 'Tenant');
+    // Anyone may browse the active catalog (public endpoints filter to active items as well).
+    can('read', ['ServiceCategory', 'Service', 'ServiceAddon'], { active: true });
+    can('read', ['ServiceDuration', 'TravelFeeRule']);
 
     switch (actor?.role) {
       case 'platform_operator':
@@ -26,11 +38,13 @@ export class AbilityFactory {
         cannot('approve', 'TenantApplication');
         break;
       case 'store_manager':
+        can('manage', CATALOG_SUBJECTS);
         can('manage', ['Customer', 'Technician', 'TechnicianTier', 'TechnicianCertificate']);
         can('read', ['StaffAccount', 'AuditEvent', 'StoreSettings']);
         can(['create', 'update'], 'StaffAccount', { role: 'store_staff' });
         break;
       case 'store_staff':
+        can('read', CATALOG_SUBJECTS);
         can('read', ['Customer', 'Technician', 'StoreSettings', 'TechnicianTier']);
         can('read', 'StaffAccount', { id: actor.id });
         // ID numbers and certificates are for the owner and managers only (masked form otherwise).

@@ -16,7 +16,12 @@ import type {
   Technician,
   TechnicianCertificate,
   TechnicianTier,
+  Service,
+  ServiceAddon,
+  ServiceCategory,
+  ServiceDuration,
   StoredFile,
+  TravelFeeRule,
   Tenant,
 } from '../../generated/prisma/client';
 
@@ -35,6 +40,11 @@ export type ModelSubjects = Subjects<{
   AuthSession: AuthSession;
   AuditEvent: AuditEvent;
   StoredFile: StoredFile;
+  ServiceCategory: ServiceCategory;
+  Service: Service;
+  ServiceDuration: ServiceDuration;
+  ServiceAddon: ServiceAddon;
+  TravelFeeRule: TravelFeeRule;
 }>;
 
 export type PrismaAbility<S extends string> = Ability<[Action, S | ModelSubjects | 'all'], PrismaQuery>;
