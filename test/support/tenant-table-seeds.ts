@@ -46,6 +46,15 @@ export const TENANT_TABLE_SEEDS: Record<string, TenantTableSeed> = {
       [tenantId, randomUUID()],
     );
   },
+  // One row per store (primary key is tenant_id alone), so a repeated seed keeps the first row.
+  store_profiles: async (admin, tenantId) => {
+    await admin.query(
+      `INSERT INTO store_profiles (tenant_id, address, lat, lng, introduction, area_center_lat, area_center_lng, area_radius_m)
+       VALUES ($1, '上海市静安区', 31.22, 121.44, 'seed', 31.22, 121.44, 5000)
+       ON CONFLICT (tenant_id) DO NOTHING`,
+      [tenantId],
+    );
+  },
   technician_tiers: async (admin, tenantId) => {
     await insertTechnicianTier(admin, tenantId);
   },
@@ -67,6 +76,39 @@ export const TENANT_TABLE_SEEDS: Record<string, TenantTableSeed> = {
     await admin.query(
       `INSERT INTO technician_certificates (tenant_id, technician_id, file_id, kind) VALUES ($1, $2, $3, 'health_certificate')`,
       [tenantId, technicianId, fileId],
+    );
+  },
+  files: async (admin, tenantId) => {
+    await insertImageFile(admin, tenantId);
+  },
+  service_categories: async (admin, tenantId) => {
+    await insertServiceCategory(admin, tenantId);
+  },
+  services: async (admin, tenantId) => {
+    await insertService(admin, tenantId);
+  },
+  service_durations: async (admin, tenantId) => {
+    const serviceId = await insertService(admin, tenantId);
+    await admin.query(
+      `INSERT INTO service_durations (tenant_id, service_id, minutes, price_fen) VALUES ($1, $2, 60, 19800)`,
+      [tenantId, serviceId],
+    );
+  },
+  service_addons: async (admin, tenantId) => {
+    const serviceId = await insertService(admin, tenantId);
+    await admin.query(
+      `INSERT INTO service_addons (tenant_id, service_id, kind, name_zh, minutes, price_fen, max_quantity)
+       VALUES ($1, $2, 'extension', '种子加钟', 30, 9900, 4)`,
+      [tenantId, serviceId],
+    );
+  },
+  travel_fee_rules: async (admin, tenantId) => {
+    // one rule set per store: a second run for the same store keeps the first
+    await admin.query(
+      `INSERT INTO travel_fee_rules (tenant_id, free_radius_m, price_per_km_fen, night_start_minute, night_end_minute,
+                                     night_surcharge_fen, minimum_order_fen)
+       VALUES ($1, 3000, 200, 1320, 360, 5000, 19800) ON CONFLICT (tenant_id) DO NOTHING`,
+      [tenantId],
     );
   },
 };
@@ -118,6 +160,33 @@ export async function insertTechnicianTier(admin: SeedDb, tenantId: string, comm
   const { rows } = await admin.query(
     `INSERT INTO technician_tiers (tenant_id, code, name, commission_bps) VALUES ($1, $2, '种子等级', $3) RETURNING id`,
     [tenantId, `t${randomBytes(6).toString('hex')}`, commissionBps],
+  );
+  return (rows[0] as { id: string }).id;
+}
+
+export async function insertImageFile(admin: SeedDb, tenantId: string): Promise<string> {
+  const id = randomUUID();
+  await admin.query(
+    `INSERT INTO files (tenant_id, id, kind, content_type, size_bytes, storage_key, sha256, uploader_type, uploaded_by)
+     VALUES ($1, $2, 'image', 'image/png', 68, $3, $4, 'staff', $5)`,
+    [tenantId, id, `tenants/${tenantId}/image/2026/11/${id}.png`, randomBytes(32).toString('hex'), randomUUID()],
+  );
+  return id;
+}
+
+export async function insertServiceCategory(admin: SeedDb, tenantId: string): Promise<string> {
+  const { rows } = await admin.query(
+    `INSERT INTO service_categories (tenant_id, name_zh, name_en) VALUES ($1, $2, 'Seed') RETURNING id`,
+    [tenantId, `种子分类${randomBytes(4).toString('hex')}`],
+  );
+  return (rows[0] as { id: string }).id;
+}
+
+export async function insertService(admin: SeedDb, tenantId: string): Promise<string> {
+  const categoryId = await insertServiceCategory(admin, tenantId);
+  const { rows } = await admin.query(
+    `INSERT INTO services (tenant_id, category_id, name_zh, required_skills) VALUES ($1, $2, '种子服务', '{tuina}') RETURNING id`,
+    [tenantId, categoryId],
   );
   return (rows[0] as { id: string }).id;
 }
