@@ -55,6 +55,15 @@ export const TENANT_TABLE_SEEDS: Record<string, TenantTableSeed> = {
       [tenantId],
     );
   },
+  // One row per store (primary key is tenant_id alone), so a repeated seed keeps the first row.
+  store_profiles: async (admin, tenantId) => {
+    await admin.query(
+      `INSERT INTO store_profiles (tenant_id, address, lat, lng, introduction, area_center_lat, area_center_lng, area_radius_m)
+       VALUES ($1, '上海市静安区', 31.22, 121.44, 'seed', 31.22, 121.44, 5000)
+       ON CONFLICT (tenant_id) DO NOTHING`,
+      [tenantId],
+    );
+  },
   technician_tiers: async (admin, tenantId) => {
     await insertTechnicianTier(admin, tenantId);
   },
