@@ -1,10 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vi, type MockInstance } from 'vitest';
 import { idNumberCheckChar } from '../src/modules/technicians/id-number';
+import { TechnicianNoticeJob } from '../src/modules/technicians/technician-notice.job';
+import { TenantContext } from '../src/platform/database/tenant-context';
+import { SMS_PROVIDER, type SmsProvider } from '../src/platform/sms/sms-provider';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { createTestApp, type TestApp } from './support/test-app';
 import { Factory, type TestTenant } from './support/factories';
 
 let seq = 100;
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** A fresh valid resident ID number (region 110101, born 1990-03-07). */
 function newIdNumber(): string {
   const first17 = `11010119900307${String(++seq).padStart(3, '0')}`;
@@ -20,6 +32,7 @@ describe('technicians: application, review, staff management, public profiles', 
   const tok: Record<string, string> = {};
   let ownerA: string;
   let managerA: string;
+  let sms: MockInstance<SmsProvider['send']>;
 
   const call = (method: string, url: string, token?: string, payload?: object) =>
     t.app.inject({
@@ -72,6 +85,7 @@ describe('technicians: application, review, staff management, public profiles', 
     db = await createTestDatabase();
     t = await createTestApp(db);
     f = await Factory.create(db, t.app);
+    sms = vi.spyOn(t.app.get<SmsProvider>(SMS_PROVIDER), 'send');
     A = await f.newTenant();
     B = await f.newTenant();
     ownerA = (await f.newStaff(A, { role: 'tenant_owner' })).id;
@@ -128,15 +142,24 @@ describe('technicians: application, review, staff management, public profiles', 
       });
 
       const audit = await f.query<{ action: string; actor_id: string | null }>(
-        `SELECT action, actor_id FROM audit_events WHERE tenant_id = $1 AND target_id = $2 ORDER BY created_at`,
+        `SELECT action, actor_id FROM audit_events
+          WHERE tenant_id = $1 AND target_id = $2 AND actor_type <> 'system' ORDER BY created_at`,
         [A.id, tech.id],
       );
-      expect(audit.rows.map((r) => r.action)).toEqual([
-        'technician.application_submitted',
-        'technician.approved',
-        'technician.notice.approved',
-      ]);
+      expect(audit.rows.map((r) => r.action)).toEqual(['technician.application_submitted', 'technician.approved']);
       expect(audit.rows[1]!.actor_id).toBe(managerA);
+      // the technician is told by SMS, through the queued review-notice job
+      await waitFor(() => sms.mock.calls.some((c) => c[0] === tech.phone));
+      const [, template, params] = sms.mock.calls.find((c) => c[0] === tech.phone)!;
+      expect(template).toBe('technician_review');
+      expect(params.result).toContain('已通过');
+      await waitFor(async () => {
+        const sent = await f.query(
+          `SELECT 1 FROM audit_events WHERE target_id = $1 AND action = 'technician.notice_sent'`,
+          [tech.id],
+        );
+        return sent.rowCount === 1;
+      });
       // approving twice: the second one finds it no longer pending
       expect((await call('POST', inA(`/technicians/${tech.id}/approve`), tok.managerA)).statusCode).toBe(409);
     });
@@ -156,6 +179,9 @@ describe('technicians: application, review, staff management, public profiles', 
       expect(rejected.statusCode).toBe(200);
       const me = await call('GET', inA('/technician/me'), tech.token);
       expect(me.json()).toMatchObject({ status: 'rejected', rejectionReason: '证件照片不清晰' });
+      await waitFor(() =>
+        sms.mock.calls.some((c) => c[0] === tech.phone && (c[2].result ?? '').includes('证件照片不清晰')),
+      );
       expect(await publicIds()).not.toContain(tech.id);
       expect((await call('GET', inA(`/technicians/public/${tech.id}`))).statusCode).toBe(404);
       expect((await call('POST', inA('/technician/online'), tech.token)).statusCode).toBe(409);
@@ -191,6 +217,20 @@ describe('technicians: application, review, staff management, public profiles', 
 
       expect((await call('POST', inA(`/technicians/${tech.id}/enable`), tok.managerA)).statusCode).toBe(200);
       expect(await publicIds()).toContain(tech.id);
+    });
+
+    it('a queued notice whose decision is no longer in force (rolled back or superseded) sends nothing', async () => {
+      const tech = await technicianOf(A, 'pending_review');
+      const job = t.app.get(TechnicianNoticeJob);
+      for (const outcome of ['approved', 'rejected', 'disabled'] as const) {
+        await t.app.get(TenantContext).run(A.id, () => job.run({ tenantId: A.id, technicianId: tech.id, outcome }));
+      }
+      expect(sms.mock.calls.filter((c) => c[0] === tech.phone)).toEqual([]);
+      await f.query(`UPDATE technicians SET status = 'disabled' WHERE id = $1`, [tech.id]);
+      await t.app
+        .get(TenantContext)
+        .run(A.id, () => job.run({ tenantId: A.id, technicianId: tech.id, outcome: 'disabled' }));
+      expect(sms.mock.calls.filter((c) => c[0] === tech.phone)).toHaveLength(1);
     });
 
     it('two reviewers acting at once: exactly one decision wins', async () => {
@@ -324,6 +364,7 @@ describe('technicians: application, review, staff management, public profiles', 
           expect(keys.filter((k) => forbiddenKeys.test(k))).toEqual([]);
           expect(res.body).not.toContain(tech.idNumber);
           expect(res.body).not.toContain(`139****${tech.phoneTail}`);
+          expect(res.body).not.toContain(tech.phone);
           expect(res.body).not.toContain('李小芳'); // the legal name stays with the store
         }
       }

@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessTokenService } from '../../src/platform/auth/access-token.service';
 import type { Actor, PrincipalKind, Role } from '../../src/platform/auth/actor';
 import { hashPassword } from '../../src/platform/crypto/password';
+import { FieldCipher, LookupHasher } from '../../src/platform/crypto/field-cipher';
 import type { TestDatabase } from './test-database';
 
 export interface TestTenant {
@@ -66,22 +67,26 @@ export class Factory {
   }
 
   /**
-   * A technician as the SMS sign-in creates them (status `applicant`, phone sealed with random
-   * bytes here), or in any other state. Returns the id and the phone's last four digits.
+   * A technician as the SMS sign-in creates them (status `applicant`, a random 139 number sealed
+   * with the app's keys, so it can sign in and receive notices), or in any other state.
    */
   async newTechnician(
     tenant: TestTenant,
     over: Partial<{ status: string; name: string; skills: string[]; displayName: string }> = {},
-  ): Promise<{ id: string; phoneTail: string }> {
-    const tail = String(1000 + (++this.seq % 9000));
+  ): Promise<{ id: string; phone: string; phoneTail: string }> {
+    if (!this.app) throw new Error('Factory.newTechnician needs the app (its keys seal the phone)');
+    const phone = `139${String(randomBytes(4).readUInt32BE() % 100_000_000).padStart(8, '0')}`;
+    const tail = phone.slice(7);
+    const phoneEnc = this.app.get(FieldCipher).encrypt(phone, `${tenant.id}:technicians.phone`);
+    const phoneHash = this.app.get(LookupHasher).hash('phone', phone);
     const { rows } = await this.admin.query<{ id: string }>(
       `INSERT INTO technicians (tenant_id, phone_enc, phone_hash, phone_masked, name, display_name, status, skills,
                                 rejection_reason)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'rejected' THEN '资料不全' END) RETURNING id`,
       [
         tenant.id,
-        randomBytes(40),
-        randomBytes(32),
+        phoneEnc,
+        phoneHash,
         `139****${tail}`,
         over.name ?? null,
         over.displayName ?? null,
@@ -89,7 +94,7 @@ export class Factory {
         over.skills ?? [],
       ],
     );
-    return { id: rows[0]!.id, phoneTail: tail };
+    return { id: rows[0]!.id, phone, phoneTail: tail };
   }
 
   /** A `files` row as an upload would leave it (the bytes are not needed by reference checks). */

@@ -1,25 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../../platform/audit/audit.service';
+import { TenantContext } from '../../platform/database/tenant-context';
+import { JobQueue } from '../../platform/queue/job-queue';
+import type { ReviewOutcome } from './technician-notice';
 
-export type ReviewOutcome = 'approved' | 'rejected' | 'disabled' | 'enabled';
-
-/**
- * Tells a technician about a review decision. There is no tenant-scoped SMS/notification job
- * yet, so for now the notice is an audit entry (`technician.notice.*`) that the technician app
- * shows through GET /api/technician/me (status + rejection reason); when a notification job
- * lands, this is the one place to enqueue it.
- */
+/** Tells a technician about a review decision: queues the `technician.review_notice` SMS job. */
 @Injectable()
 export class TechnicianNotifier {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly jobs: JobQueue,
+    private readonly tenantContext: TenantContext,
+  ) {}
 
-  async reviewed(technicianId: string, outcome: ReviewOutcome, reason?: string): Promise<void> {
-    await this.audit.record({
-      actorType: 'system',
-      action: `technician.notice.${outcome}`,
-      targetType: 'technician',
-      targetId: technicianId,
-      details: { channel: 'pending', ...(reason ? { reason } : {}) },
+  async reviewed(technicianId: string, outcome: ReviewOutcome): Promise<void> {
+    await this.jobs.enqueue('technician.review_notice', {
+      tenantId: this.tenantContext.tenantId(),
+      technicianId,
+      outcome,
     });
   }
 }

@@ -46,6 +46,10 @@ export class TechnicianPii {
     return this.cipher.decrypt(sealed, TechnicianPii.idAad(tenantId, technicianId));
   }
 
+  openPhone(tenantId: string, sealed: Uint8Array): string {
+    return this.cipher.decrypt(sealed, `${tenantId}:technicians.phone`);
+  }
+
   /** Same hash purpose as the SMS sign-in lookup, so the technician can sign in with this phone. */
   sealPhone(tenantId: string, input: string): SealedPhone | null {
     const phone = normalizeCnMobile(input);

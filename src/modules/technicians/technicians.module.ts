@@ -5,6 +5,7 @@ import { PublicTechniciansController } from './public-technicians.controller';
 import { PublicTechniciansService } from './public-technicians.service';
 import { ServiceSkills } from './service-skills';
 import { TechnicianFiles } from './technician-files';
+import { TechnicianNoticeJob } from './technician-notice.job';
 import { TechnicianNotifier } from './technician-notifier';
 import { TechnicianPii } from './technician-pii';
 import { TechnicianSelfController } from './technician-self.controller';
@@ -35,6 +36,7 @@ import { TechniciansService } from './technicians.service';
     TechnicianPii,
     TechnicianFiles,
     TechnicianNotifier,
+    TechnicianNoticeJob,
     LocationThrottle,
     ServiceSkills,
   ],

@@ -153,6 +153,14 @@ export class TechniciansRepository {
     return n > 0;
   }
 
+  /** For the review notice job: where to send it and whether the decision still holds. */
+  findNoticeTarget(id: string) {
+    return this.db.technician.findFirst({
+      where: this.scope({}, id),
+      select: { status: true, phoneEnc: true, rejectionReason: true },
+    });
+  }
+
   tierExists(tierId: string): Promise<boolean> {
     const tenantId = this.tenantContext.tenantId();
     return this.db.technicianTier.count({ where: { tenantId, id: tierId } }).then((n) => n === 1);

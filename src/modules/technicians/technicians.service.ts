@@ -182,7 +182,7 @@ export class TechniciansService {
       throw wrongStatus(row.status, spec.verb);
     }
     await this.record(actor, spec.audit, id, ip, reason ? { reason } : {});
-    await this.notifier.reviewed(id, spec.notice, reason);
+    await this.notifier.reviewed(id, spec.notice);
     return this.get(ability, id);
   }
 

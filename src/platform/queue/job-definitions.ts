@@ -1,4 +1,5 @@
 import type { MailJobPayload } from '../mail/mail-message';
+import type { TechnicianReviewNoticePayload } from '../../modules/technicians/technician-notice';
 
 /**
  * Whose data a job touches. `tenant` jobs carry `tenantId` and run inside that store's RLS
@@ -29,6 +30,7 @@ export interface JobDefinition {
  */
 export interface JobPayloads {
   'mail.send': MailJobPayload;
+  'technician.review_notice': TechnicianReviewNoticePayload;
 }
 
 export type JobName = keyof JobPayloads;
@@ -46,4 +48,6 @@ export const JOB_DEFINITIONS: JobDefinitions = {
     keepCompleted: 1000,
     keepFailed: 5000,
   },
+  // Tenant-scoped: tells a technician the store's review decision (SMS).
+  'technician.review_notice': { queue: 'notifications', scope: 'tenant', attempts: 5, backoffFactor: 1 },
 };
