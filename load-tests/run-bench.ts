@@ -60,7 +60,9 @@ async function runScenario(s: Scenario, kit: AppKit, secrets: BenchSecrets): Pro
     const prefix = `bench_${process.pid}_${s.name}`;
     cleanups.push(() => dropRedisPrefix(redisUrl, prefix));
     const apiPort = await freePort();
-    const api = new ServerProcess('api', apiPort, process.execPath, [join(DIST, 'src', 'main.js')], {
+    // BENCH_API_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the API under load.
+    const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const api = new ServerProcess('api', apiPort, process.execPath, [...nodeArgs, join(DIST, 'src', 'main.js')], {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(apiPort),
@@ -122,9 +124,14 @@ async function runScenario(s: Scenario, kit: AppKit, secrets: BenchSecrets): Pro
     if (baseline) await phase(baseline, 10, PHASE.warmupSec);
 
     log(s.name, `saturation: ${PHASE.saturationConnections} connections, ${PHASE.saturationSec} s each`);
+    const apiCpu0 = api.cpuSeconds();
     const sat = await phase(api, PHASE.saturationConnections, PHASE.saturationSec);
+    const apiCpuMs = ((api.cpuSeconds() - apiCpu0) * 1000) / Math.max(sat.responses, 1);
     apiPhases.push(sat);
+    const baseCpu0 = baseline?.cpuSeconds() ?? 0;
     const baseSat = baseline ? await phase(baseline, PHASE.saturationConnections, PHASE.saturationSec) : undefined;
+    const baseCpuMs =
+      baseline && baseSat ? ((baseline.cpuSeconds() - baseCpu0) * 1000) / Math.max(baseSat.responses, 1) : null;
 
     log(s.name, `latency: ${s.offeredRate} req/s offered for ${PHASE.latencySec} s`);
     const connections = Math.min(100, Math.max(10, Math.ceil(s.offeredRate / 20)));
@@ -132,6 +139,12 @@ async function runScenario(s: Scenario, kit: AppKit, secrets: BenchSecrets): Pro
     apiPhases.push(fixed);
 
     const rssMb = api.peakRssMb();
+    if (api.outputBytes > 64 * 1024) {
+      log(
+        s.name,
+        `the API wrote ${Math.round(api.outputBytes / 1024)} KB of logs under load; last lines:\n${api.tail()}`,
+      );
+    }
     const checks = s.verify ? await s.verify({ admin }, state) : [];
     const baselineRps = baseSat ? baseSat.rps : null;
     if (fixed.errors + sat.errors > 0) {
@@ -148,6 +161,8 @@ async function runScenario(s: Scenario, kit: AppKit, secrets: BenchSecrets): Pro
         errors: apiPhases.reduce((n, p) => n + p.errors, 0),
         rss_mb: rssMb,
         offered_rps: s.offeredRate,
+        cpu_ms_per_req: round2(apiCpuMs),
+        baseline_cpu_ms_per_req: baseCpuMs === null ? null : round2(baseCpuMs),
       },
       s.targets,
       checks,
@@ -196,6 +211,10 @@ async function dropRedisPrefix(url: string, prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
 }
 
 function log(scenario: string, msg: string): void {

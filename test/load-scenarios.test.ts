@@ -172,6 +172,8 @@ describe('judge', () => {
     errors: 0,
     rss_mb: 150,
     offered_rps: 500,
+    cpu_ms_per_req: 1.5,
+    baseline_cpu_ms_per_req: 0.5,
   };
   const target = { ratio_min: 0.5, p99_ms_max: 15, errors_max: 0, rss_mb_max: 300 };
 

@@ -9,6 +9,8 @@ export interface PhaseResult {
   /** Socket errors + timeouts + unexpected statuses. */
   errors: number;
   statuses: Record<string, number>;
+  /** Responses received (any status). */
+  responses: number;
 }
 
 export interface PhaseOptions {
@@ -55,6 +57,7 @@ function summarise(r: Result, expected: readonly number[]): PhaseResult {
     p99_ms: round(r.latency.p99),
     errors: unexpected + r.errors,
     statuses,
+    responses: good + unexpected,
   };
 }
 

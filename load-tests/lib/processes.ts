@@ -13,6 +13,8 @@ export class ServerProcess {
   private peakRssKb = 0;
   private readonly sampler: NodeJS.Timeout;
   private exited = false;
+  /** Bytes written to stdout/stderr: a server that logs per request pays for it under load. */
+  outputBytes = 0;
 
   constructor(
     readonly label: string,
@@ -26,6 +28,7 @@ export class ServerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer): void => {
+      this.outputBytes += chunk.length;
       this.output.push(chunk.toString('utf8'));
       if (this.output.length > 200) this.output.shift();
     };
@@ -71,6 +74,21 @@ export class ServerProcess {
     return Math.round((Math.max(this.peakRssKb, hwm) / 1024) * 10) / 10;
   }
 
+  /**
+   * CPU seconds the process has used so far (user + system, from /proc/<pid>/stat). CPU per request
+   * stays meaningful when the machine is shared and wall-clock throughput is not.
+   */
+  cpuSeconds(): number {
+    try {
+      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // After the command name: state is field 3, utime 14 and stime 15 (1-based) → indexes 11, 12.
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch {
+      return 0;
+    }
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.sampler);
     if (this.exited) return;
@@ -88,6 +106,9 @@ export class ServerProcess {
     this.peakRssKb = Math.max(this.peakRssKb, readStatusKb(this.pid, 'VmRSS'));
   }
 }
+
+/** USER_HZ: 100 on every mainstream Linux build. */
+const CLOCK_TICKS = 100;
 
 function readStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {

@@ -11,6 +11,9 @@ export interface ScenarioReport {
   errors: number;
   rss_mb: number;
   offered_rps: number;
+  /** CPU milliseconds per request at saturation (API and baseline): robust on a shared machine. */
+  cpu_ms_per_req: number;
+  baseline_cpu_ms_per_req: number | null;
   target: Targets;
   checks: CheckResult[];
   failures: string[];
@@ -42,7 +45,19 @@ export function judge(m: Measured, target: Targets, checks: CheckResult[]): Scen
 
 /** A fixed-width table for the terminal. */
 export function formatTable(results: Record<string, ScenarioReport>): string {
-  const head = ['scenario', 'rps', 'baseline', 'ratio', 'p50 ms', 'p99 ms', '@ req/s', 'errors', 'rss MB', 'pass'];
+  const head = [
+    'scenario',
+    'rps',
+    'baseline',
+    'ratio',
+    'p50 ms',
+    'p99 ms',
+    '@ req/s',
+    'errors',
+    'rss MB',
+    'cpu ms/req',
+    'pass',
+  ];
   const rows = Object.entries(results).map(([name, r]) => [
     name,
     String(Math.round(r.rps)),
@@ -53,6 +68,7 @@ export function formatTable(results: Record<string, ScenarioReport>): string {
     String(r.offered_rps),
     String(r.errors),
     r.rss_mb.toFixed(1),
+    `${r.cpu_ms_per_req.toFixed(2)}${r.baseline_cpu_ms_per_req === null ? '' : ` vs ${r.baseline_cpu_ms_per_req.toFixed(2)}`}`,
     r.pass ? 'PASS' : 'FAIL',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
