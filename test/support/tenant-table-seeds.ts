@@ -120,6 +120,35 @@ export const TENANT_TABLE_SEEDS: Record<string, TenantTableSeed> = {
       [tenantId],
     );
   },
+  booking_settings: async (admin, tenantId) => {
+    await admin.query(`INSERT INTO booking_settings (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING`, [
+      tenantId,
+    ]);
+  },
+  shift_templates: async (admin, tenantId) => {
+    const technicianId = await insertTechnician(admin, tenantId);
+    await admin.query(
+      `INSERT INTO shift_templates (tenant_id, technician_id, weekday, start_time, end_time)
+       VALUES ($1, $2, 1, '10:00', '18:00')`,
+      [tenantId, technicianId],
+    );
+  },
+  shift_overrides: async (admin, tenantId) => {
+    const technicianId = await insertTechnician(admin, tenantId);
+    await admin.query(
+      `INSERT INTO shift_overrides (tenant_id, technician_id, local_date, kind) VALUES ($1, $2, '2026-12-01', 'off')`,
+      [tenantId, technicianId],
+    );
+  },
+  technician_busy: async (admin, tenantId) => {
+    // a fresh technician each time, so repeated seeds never meet the no-overlap constraint
+    const technicianId = await insertTechnician(admin, tenantId);
+    await admin.query(
+      `INSERT INTO technician_busy (tenant_id, technician_id, during, kind, reference_id, location_lat, location_lng)
+       VALUES ($1, $2, tstzrange('2026-12-01 10:00+08', '2026-12-01 11:00+08'), 'booking', gen_random_uuid(), 31.23, 121.47)`,
+      [tenantId, technicianId],
+    );
+  },
 };
 
 // ---- parent-row helpers other seeds can reuse (each returns the new row's id) -----------------
