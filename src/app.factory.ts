@@ -8,6 +8,7 @@ import { createLogger, PinoNestLogger } from './platform/logging/logger';
 import { AllExceptionsFilter } from './platform/http/all-exceptions.filter';
 import { createValidationPipe } from './platform/http/validation';
 import { setupSwagger } from './platform/http/swagger';
+import { installFastifyErrorHandler } from './platform/http/fastify-errors';
 import { rewriteTenantPath, type RawRequestWithSlug } from './platform/tenancy/tenant-path';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -31,6 +32,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  installFastifyErrorHandler(fastify);
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });

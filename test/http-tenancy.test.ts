@@ -142,7 +142,8 @@ describe('HTTP tenancy and input edges', () => {
       payload: '{"nickname": "半个',
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ statusCode: 400, message: expect.stringMatching(/JSON/) });
+    expect(res.json()).toMatchObject({ statusCode: 400, code: 'MALFORMED_JSON', message: 'malformed JSON body' });
+    expect(res.json().requestId).toEqual(expect.any(String));
   });
 
   it('answers an oversized body with 413', async () => {
@@ -154,7 +155,7 @@ describe('HTTP tenancy and input edges', () => {
       payload: JSON.stringify({ nickname: 'x'.repeat(4096) }),
     });
     expect(res.statusCode).toBe(413);
-    expect(res.json()).toMatchObject({ statusCode: 413 });
+    expect(res.json()).toMatchObject({ statusCode: 413, code: 'BODY_TOO_LARGE' });
   });
 
   it('answers expired, forged and unsigned tokens with 401', async () => {

@@ -39,21 +39,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const fastifyStatus = (exception as { statusCode?: unknown })?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-      return errorBody(
-        fastifyStatus,
-        (exception as { code?: string }).code ?? defaultCode(fastifyStatus),
-        fastifyMessage(exception, req),
-      );
+      // A Fastify error surfacing inside a handler (e.g. multipart limits): keep its status.
+      return errorBody(fastifyStatus, defaultCode(fastifyStatus), (exception as Error).message);
     }
     return errorBody(500, 'INTERNAL', 'internal error');
   }
-}
-
-function fastifyMessage(exception: unknown, _req: FastifyRequest): string {
-  const code = (exception as { code?: string }).code;
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'request body too large';
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported content type';
-  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'empty JSON body';
-  if (exception instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY') return 'malformed JSON body';
-  return exception instanceof Error ? exception.message : 'bad request';
 }
