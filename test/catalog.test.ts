@@ -1,4 +1,10 @@
+import Fastify from 'fastify';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BaselineKit } from '../load-tests/baseline/baseline-kit';
+import { TOKEN_ISSUER } from '../load-tests/lib/app-kit';
+import type { SeedContext } from '../load-tests/lib/scenario';
+import catalogRead from '../load-tests/scenarios/catalog-read';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { createTestApp, type TestApp } from './support/test-app';
 import { Factory, type TestTenant } from './support/factories';
@@ -261,5 +267,44 @@ describe('catalog', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().durations).toEqual([{ minutes: 120, priceFen: 0 }]);
+  });
+});
+
+describe('catalog-read bench baseline answers exactly what the API answers', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let admin: pg.Pool;
+  let appPool: pg.Pool;
+  const baseline = Fastify();
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await createTestApp(db);
+    admin = new pg.Pool({ connectionString: db.adminUrl, max: 2 });
+    appPool = new pg.Pool({ connectionString: db.appUrl, max: 2 });
+  });
+  afterAll(async () => {
+    await baseline.close();
+    await appPool?.end();
+    await admin?.end();
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('same body, same ETag, same 304', async () => {
+    // the catalog seed needs only the admin pool (no tokens, no encrypted columns)
+    const state = await catalogRead.seed({ admin } as unknown as SeedContext);
+    catalogRead.baseline!.register(baseline, new BaselineKit(appPool, t.config.JWT_SECRET, TOKEN_ISSUER), state);
+    const [req] = catalogRead.requests(state);
+    const fromApi = await t.app.inject({ method: 'GET', url: req!.path! });
+    const fromBaseline = await baseline.inject({ method: 'GET', url: req!.path! });
+    expect(fromApi.statusCode).toBe(200);
+    expect(() => catalogRead.checkResponse!(200, fromApi.json(), state)).not.toThrow();
+    expect(fromBaseline.body).toBe(fromApi.body);
+    expect(fromBaseline.headers.etag).toBe(fromApi.headers.etag);
+    expect(fromApi.headers['content-type']).toBe('application/json; charset=utf-8');
+    const etag = { 'if-none-match': fromApi.headers.etag as string };
+    expect((await t.app.inject({ method: 'GET', url: req!.path!, headers: etag })).statusCode).toBe(304);
+    expect((await baseline.inject({ method: 'GET', url: req!.path!, headers: etag })).statusCode).toBe(304);
   });
 });
