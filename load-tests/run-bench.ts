@@ -5,11 +5,10 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { AppKit, distModules, newSecrets, type BenchSecrets } from './lib/app-kit';
 import { createBenchDatabase } from './lib/bench-database';
-import { runPhase, type PhaseResult } from './lib/load-driver';
 import { freePort, ServerProcess } from './lib/processes';
 import { pickScenarios } from './lib/registry';
 import { formatTable, judge, type ScenarioReport } from './lib/report';
-import type { RequestSpec } from 'autocannon';
+import { driven, loadPhases, log, sanityCheck } from './lib/measure';
 import type { Scenario } from './lib/scenario';
 
 /**
@@ -22,12 +21,6 @@ const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
 const RESULTS = join(ROOT, 'load-tests', 'results', 'latest.json');
 
-const PHASE = {
-  warmupSec: Number(process.env.BENCH_WARMUP_SEC ?? 2),
-  saturationSec: Number(process.env.BENCH_DURATION_SEC ?? 10),
-  latencySec: Number(process.env.BENCH_DURATION_SEC ?? 10),
-  saturationConnections: 100,
-};
 const POOL_MAX = 10;
 
 type Cleanup = () => Promise<unknown>;
@@ -106,37 +99,11 @@ async function runScenario(s: Scenario, kit: AppKit, secrets: BenchSecrets): Pro
 
     const requests = s.requests(state);
     for (const server of [api, baseline]) {
-      if (server) await sanityCheck(s, state, server, requests[0]!);
+      if (server && requests[0]) await sanityCheck(s, state, server, requests[0]);
     }
-
-    const phase = (server: ServerProcess, connections: number, durationSec: number, overallRate?: number) =>
-      runPhase({
-        url: server.baseUrl,
-        requests,
-        connections,
-        durationSec,
-        expectedStatuses: s.expectedStatuses ?? [],
-        ...(overallRate ? { overallRate } : {}),
-      });
-
-    log(s.name, 'warm-up');
-    const apiPhases: PhaseResult[] = [await phase(api, 10, PHASE.warmupSec)];
-    if (baseline) await phase(baseline, 10, PHASE.warmupSec);
-
-    log(s.name, `saturation: ${PHASE.saturationConnections} connections, ${PHASE.saturationSec} s each`);
-    const apiCpu0 = api.cpuSeconds();
-    const sat = await phase(api, PHASE.saturationConnections, PHASE.saturationSec);
-    const apiCpuMs = ((api.cpuSeconds() - apiCpu0) * 1000) / Math.max(sat.responses, 1);
-    apiPhases.push(sat);
-    const baseCpu0 = baseline?.cpuSeconds() ?? 0;
-    const baseSat = baseline ? await phase(baseline, PHASE.saturationConnections, PHASE.saturationSec) : undefined;
-    const baseCpuMs =
-      baseline && baseSat ? ((baseline.cpuSeconds() - baseCpu0) * 1000) / Math.max(baseSat.responses, 1) : null;
-
-    log(s.name, `latency: ${s.offeredRate} req/s offered for ${PHASE.latencySec} s`);
-    const connections = Math.min(100, Math.max(10, Math.ceil(s.offeredRate / 20)));
-    const fixed = await phase(api, connections, PHASE.latencySec, s.offeredRate);
-    apiPhases.push(fixed);
+    const measured = s.drive
+      ? await driven(s, state, api, admin)
+      : await loadPhases(s, requests, api, baseline, s.expectedStatuses ?? []);
 
     const rssMb = api.peakRssMb();
     if (api.outputBytes > 64 * 1024) {
@@ -146,55 +113,9 @@ async function runScenario(s: Scenario, kit: AppKit, secrets: BenchSecrets): Pro
       );
     }
     const checks = s.verify ? await s.verify({ admin }, state) : [];
-    const baselineRps = baseSat ? baseSat.rps : null;
-    if (fixed.errors + sat.errors > 0) {
-      log(s.name, `statuses: saturation ${JSON.stringify(sat.statuses)}, latency ${JSON.stringify(fixed.statuses)}`);
-    }
-    return judge(
-      {
-        rps: sat.rps,
-        baseline_rps: baselineRps,
-        ratio: baselineRps ? Math.round((sat.rps / baselineRps) * 100) / 100 : null,
-        p50_ms: fixed.p50_ms,
-        p99_ms: fixed.p99_ms,
-        p95_ms: fixed.p95_ms,
-        errors: apiPhases.reduce((n, p) => n + p.errors, 0),
-        rss_mb: rssMb,
-        offered_rps: s.offeredRate,
-        cpu_ms_per_req: round2(apiCpuMs),
-        baseline_cpu_ms_per_req: baseCpuMs === null ? null : round2(baseCpuMs),
-      },
-      s.targets,
-      checks,
-    );
+    return judge({ ...measured, rss_mb: rssMb, offered_rps: s.offeredRate }, s.targets, checks);
   } finally {
     while (cleanups.length > mark) await cleanups.pop()!().catch((e: unknown) => console.error('cleanup failed:', e));
-  }
-}
-
-/** One request by hand before the load, so a broken route fails loudly instead of measuring 404s. */
-async function sanityCheck(s: Scenario, state: unknown, server: ServerProcess, req: RequestSpec): Promise<void> {
-  const res = await fetch(`${server.baseUrl}${req.path ?? '/'}`, {
-    method: req.method ?? 'GET',
-    headers: req.headers ?? {},
-    ...(req.body !== undefined ? { body: req.body } : {}),
-  });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON; the scenario's check decides
-  }
-  try {
-    if (s.checkResponse) s.checkResponse(res.status, body, state);
-    else if (res.status >= 300) throw new Error(`status ${res.status}`);
-  } catch (e) {
-    throw new Error(
-      `${s.name}: the ${server.label} answered ${req.method ?? 'GET'} ${req.path} wrongly: ${(e as Error).message}\n` +
-        `  status ${res.status}, body ${text.slice(0, 300)}`,
-      { cause: e },
-    );
   }
 }
 
@@ -211,14 +132,6 @@ async function dropRedisPrefix(url: string, prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
-}
-
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
-}
-
-function log(scenario: string, msg: string): void {
-  console.log(`[bench ${scenario}] ${msg}`);
 }
 
 async function main(): Promise<void> {

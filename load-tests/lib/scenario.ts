@@ -29,6 +29,12 @@ export interface Scenario<State = unknown> {
   readonly baseline?: BaselineDefinition<State>;
   /** Post-run invariants (no double booking, ledger balanced, one winner per order...). */
   verify?(ctx: VerifyContext, state: State): Promise<CheckResult[]>;
+  /**
+   * For scenarios that are not plain request/response (offer-push: an event fanned out to 100
+   * sockets): measures itself against the running API instead of the autocannon phases.
+   * `requests` may then return [].
+   */
+  drive?(ctx: DriveContext, state: State): Promise<DriveResult>;
   /** Extra environment for the API process. */
   readonly apiEnv?: Readonly<Record<string, string>>;
 }
@@ -51,6 +57,20 @@ export interface SeedContext {
 
 export interface VerifyContext {
   readonly admin: pg.Pool;
+}
+
+export interface DriveContext {
+  readonly apiUrl: string;
+  readonly admin: pg.Pool;
+  readonly durationSec: number;
+}
+
+export interface DriveResult {
+  rps: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  errors: number;
 }
 
 export interface CheckResult {
