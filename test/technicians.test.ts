@@ -83,7 +83,7 @@ describe('technicians: application, review, staff management, public profiles', 
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    t = await createTestApp(db);
+    t = await createTestApp(db, { QUEUE_BACKOFF_MS: '200' });
     f = await Factory.create(db, t.app);
     sms = vi.spyOn(t.app.get<SmsProvider>(SMS_PROVIDER), 'send');
     A = await f.newTenant();
@@ -219,17 +219,17 @@ describe('technicians: application, review, staff management, public profiles', 
       expect(await publicIds()).toContain(tech.id);
     });
 
-    it('a queued notice whose decision is no longer in force (rolled back or superseded) sends nothing', async () => {
+    it('a queued notice sends only for the decision in force: retried while not visible, dropped when superseded', async () => {
       const tech = await technicianOf(A, 'pending_review');
       const job = t.app.get(TechnicianNoticeJob);
-      for (const outcome of ['approved', 'rejected', 'disabled'] as const) {
-        await t.app.get(TenantContext).run(A.id, () => job.run({ tenantId: A.id, technicianId: tech.id, outcome }));
-      }
-      expect(sms.mock.calls.filter((c) => c[0] === tech.phone)).toEqual([]);
+      const run = (outcome: 'approved' | 'rejected' | 'disabled') =>
+        t.app.get(TenantContext).run(A.id, () => job.run({ tenantId: A.id, technicianId: tech.id, outcome }));
+      // still pending: the approval has not committed (or rolled back) → the job fails and is retried
+      await expect(run('approved')).rejects.toThrow(/not visible yet/);
       await f.query(`UPDATE technicians SET status = 'disabled' WHERE id = $1`, [tech.id]);
-      await t.app
-        .get(TenantContext)
-        .run(A.id, () => job.run({ tenantId: A.id, technicianId: tech.id, outcome: 'disabled' }));
+      await run('approved'); // superseded: silently dropped
+      expect(sms.mock.calls.filter((c) => c[0] === tech.phone)).toEqual([]);
+      await run('disabled');
       expect(sms.mock.calls.filter((c) => c[0] === tech.phone)).toHaveLength(1);
     });
 

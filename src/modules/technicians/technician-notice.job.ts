@@ -4,14 +4,13 @@ import { TenantContext } from '../../platform/database/tenant-context';
 import { JobHandler } from '../../platform/queue/job-handler.decorator';
 import { SMS_PROVIDER, type SmsProvider } from '../../platform/sms/sms-provider';
 import { TenantDirectory } from '../../platform/tenancy/tenant-directory';
-import { OUTCOME_STATUS, reviewNoticeParams, type TechnicianReviewNoticePayload } from './technician-notice';
+import { checkNotice, reviewNoticeParams, type TechnicianReviewNoticePayload } from './technician-notice';
 import { TechnicianPii } from './technician-pii';
 import { TechniciansRepository } from './technicians.repository';
 
 /**
  * Sends a review decision to the technician by SMS. Runs in the store's tenant context (the
- * worker's runner). The job is queued from inside the deciding transaction, so it first checks
- * that the decision is still in force: a rolled-back or superseded decision sends nothing.
+ * worker's runner) and first checks that the decision is in force (see `checkNotice`).
  */
 @Injectable()
 export class TechnicianNoticeJob {
@@ -27,7 +26,11 @@ export class TechnicianNoticeJob {
   @JobHandler('technician.review_notice')
   async run(p: TechnicianReviewNoticePayload): Promise<void> {
     const target = await this.repo.findNoticeTarget(p.technicianId);
-    if (!target || target.status !== OUTCOME_STATUS[p.outcome]) return;
+    if (!target) return;
+    const check = checkNotice(p.outcome, target.status);
+    if (check === 'superseded') return;
+    // Retried with backoff; a rolled-back decision ends as a failed job, never as an SMS.
+    if (check === 'not_visible_yet') throw new Error(`review decision ${p.outcome} not visible yet`);
     const tenantId = this.tenantContext.tenantId();
     const store = await this.directory.findById(tenantId);
     const phone = this.pii.openPhone(tenantId, target.phoneEnc);

@@ -1,4 +1,4 @@
-import type { TechnicianStatus } from './technician-status';
+import { allowedFrom, type TechnicianEvent, type TechnicianStatus } from './technician-status';
 
 export type ReviewOutcome = 'approved' | 'rejected' | 'disabled' | 'enabled';
 
@@ -16,6 +16,27 @@ export const OUTCOME_STATUS: Record<ReviewOutcome, TechnicianStatus> = {
   disabled: 'disabled',
   enabled: 'approved',
 };
+
+const EVENT_OF: Record<ReviewOutcome, TechnicianEvent> = {
+  approved: 'approve',
+  rejected: 'reject',
+  disabled: 'disable',
+  enabled: 'enable',
+};
+
+export type NoticeCheck = 'send' | 'not_visible_yet' | 'superseded';
+
+/**
+ * The job is queued inside the deciding transaction, so it can run before that commits. Seeing
+ * the decision's status → send; seeing a status the decision starts from → the commit is not
+ * visible yet (or it rolled back): retry, and never send for it; anything else → superseded.
+ */
+export function checkNotice(outcome: ReviewOutcome, currentStatus: string): NoticeCheck {
+  if (currentStatus === OUTCOME_STATUS[outcome]) return 'send';
+  return (allowedFrom(EVENT_OF[outcome]) as readonly string[]).includes(currentStatus)
+    ? 'not_visible_yet'
+    : 'superseded';
+}
 
 /** SMS text parameters (zh-CN first, with English) for a review decision. */
 export function reviewNoticeParams(outcome: ReviewOutcome, storeName: string, reason: string | null) {

@@ -3,6 +3,9 @@ import { TenantContext } from '../../platform/database/tenant-context';
 import { JobQueue } from '../../platform/queue/job-queue';
 import type { ReviewOutcome } from './technician-notice';
 
+// Queued inside the deciding transaction: a short delay lets it commit before the job looks.
+const NOTICE_DELAY_MS = 500;
+
 /** Tells a technician about a review decision: queues the `technician.review_notice` SMS job. */
 @Injectable()
 export class TechnicianNotifier {
@@ -12,10 +15,14 @@ export class TechnicianNotifier {
   ) {}
 
   async reviewed(technicianId: string, outcome: ReviewOutcome): Promise<void> {
-    await this.jobs.enqueue('technician.review_notice', {
-      tenantId: this.tenantContext.tenantId(),
-      technicianId,
-      outcome,
-    });
+    await this.jobs.enqueue(
+      'technician.review_notice',
+      {
+        tenantId: this.tenantContext.tenantId(),
+        technicianId,
+        outcome,
+      },
+      { delayMs: NOTICE_DELAY_MS },
+    );
   }
 }
