@@ -260,6 +260,50 @@ describe('catalog', () => {
     expect(rows[0]!.n).toBe(0);
   });
 
+  it('quotes a price in fen from the stored rules, and answers 400 naming the field', async () => {
+    const cat = (await call('GET', a, 'catalog')).json();
+    const svc = cat.categories
+      .flatMap((c: { services: { id: string; nameZh: string; addons: { id: string }[] }[] }) => c.services)
+      .find((x: { nameZh: string }) => x.nameZh === '全身推拿（新）');
+    const ext = cat.storeAddons[0].id as string;
+    const oil = svc.addons[0].id as string;
+    const body = {
+      serviceId: svc.id,
+      durationMinutes: 90,
+      addons: [
+        { addonId: ext, quantity: 2 },
+        { addonId: oil, quantity: 1 },
+      ],
+      distanceMeters: 7500,
+      startAt: '2026-11-25T23:30:00+08:00',
+    };
+    const res = await call('POST', a, 'catalog/quote', tok.customerA, body);
+    expect(res.statusCode).toBe(200);
+    // 26800 + 2 × 9900 + 3000 + 5 km × 200 + night 5000
+    expect(res.json()).toMatchObject({ totalFen: 55600, totalMinutes: 150, nightSurchargeApplied: true });
+    const day = await call('POST', a, 'catalog/quote', undefined, { ...body, startAt: '2026-11-25T14:00:00+08:00' });
+    expect(day.json().totalFen).toBe(50600);
+
+    const bad: [object, string, string][] = [
+      [{ ...body, durationMinutes: 75 }, 'durationMinutes', 'DURATION_NOT_OFFERED'],
+      [{ ...body, addons: [{ addonId: crypto.randomUUID(), quantity: 1 }] }, 'addons.0.addonId', 'VALIDATION_FAILED'],
+      [{ ...body, addons: [{ addonId: ext, quantity: 5 }] }, 'addons.0.quantity', 'ADDON_QUANTITY_OUT_OF_RANGE'],
+      [{ ...body, serviceId: crypto.randomUUID() }, 'serviceId', 'VALIDATION_FAILED'],
+      [{ ...body, distanceMeters: -5 }, 'distanceMeters', 'VALIDATION_FAILED'],
+    ];
+    for (const [payload, field, code] of bad) {
+      const r = await call('POST', a, 'catalog/quote', undefined, payload);
+      expect(r.statusCode, field).toBe(400);
+      expect(r.json().code, field).toBe(code);
+      expect(r.json().fields.map((x: { field: string }) => x.field)).toContain(field);
+    }
+    // a service of store B is simply unknown at store A
+    const bService = (await call('GET', b, 'admin/catalog', tok.ownerB)).json().services[0].id as string;
+    const cross = await call('POST', a, 'catalog/quote', undefined, { ...body, serviceId: bService, addons: [] });
+    expect(cross.statusCode).toBe(400);
+    expect(cross.json().fields[0].field).toBe('serviceId');
+  });
+
   it('replaces duration options on update', async () => {
     const { serviceId } = await seedCatalog(a, tok.ownerA!, '精油SPA');
     const res = await call('PATCH', a, `admin/catalog/services/${serviceId}`, tok.ownerA, {

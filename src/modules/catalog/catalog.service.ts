@@ -8,6 +8,10 @@ import { AuditService } from '../../platform/audit/audit.service';
 import { FilesService } from '../../platform/files/files.service';
 import { CatalogRepository } from './catalog.repository';
 import { addonView, categoryView, minuteOfDay, serviceView, travelFeeView } from './catalog-view';
+import { quote, type Quote, type QuoteAddon, type TravelFeeRules } from './price-quote';
+import { quoteErrorToHttp } from './quote-http';
+import type { QuoteRequestDto } from './dto/quote.dto';
+import type { TravelFeeRule } from '../../generated/prisma/client';
 import type {
   CreateAddonDto,
   CreateCategoryDto,
@@ -56,6 +60,40 @@ export class CatalogService {
       durations: service.durations.map((d) => ({ minutes: d.minutes, priceFen: d.priceFen })),
       addons: addons.map(addonView),
     };
+  }
+
+  /** A price quote for an active service of this store, in the store's timezone. */
+  async quote(timezone: string, dto: QuoteRequestDto): Promise<Quote> {
+    const found = await this.repo.findPublicService(dto.serviceId);
+    if (!found) throw badField('serviceId', 'no such active service in this store');
+    const byId = new Map(found.addons.map((a) => [a.id, a]));
+    const addons = (dto.addons ?? []).map((x, i) => {
+      const a = byId.get(x.addonId);
+      if (!a) throw badField(`addons.${i}.addonId`, 'no such add-on for this service');
+      const addon: QuoteAddon = {
+        id: a.id,
+        serviceId: a.serviceId,
+        kind: a.kind as QuoteAddon['kind'],
+        name: a.nameZh,
+        minutes: a.minutes,
+        priceFen: a.priceFen,
+        maxQuantity: a.maxQuantity,
+      };
+      return { addon, quantity: x.quantity };
+    });
+    try {
+      return quote({
+        service: { id: found.service.id, name: found.service.nameZh, durations: found.service.durations },
+        durationMinutes: dto.durationMinutes,
+        addons,
+        distanceMeters: dto.distanceMeters,
+        startAt: new Date(dto.startAt),
+        timezone,
+        rules: toRules(await this.repo.findTravelFeeRule()),
+      });
+    } catch (err) {
+      throw quoteErrorToHttp(err);
+    }
   }
 
   // ---- staff ----------------------------------------------------------------------------------
@@ -188,4 +226,18 @@ export class CatalogService {
     const bad = ids.find((id) => !ok.has(id));
     if (bad) throw badField('images', `image ${bad} is not an uploaded image of this store`);
   }
+}
+
+/** Stored rules → the quote's shape; a store without rules charges no travel fee and has no minimum. */
+export function toRules(r: TravelFeeRule | null): TravelFeeRules {
+  if (!r) return { freeRadiusM: 0, pricePerKmFen: 0, night: null, minimumOrderFen: 0 };
+  return {
+    freeRadiusM: r.freeRadiusM,
+    pricePerKmFen: r.pricePerKmFen,
+    night:
+      r.nightStartMinute === null || r.nightEndMinute === null
+        ? null
+        : { startMinute: r.nightStartMinute, endMinute: r.nightEndMinute, surchargeFen: r.nightSurchargeFen },
+    minimumOrderFen: r.minimumOrderFen,
+  };
 }

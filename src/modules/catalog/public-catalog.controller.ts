@@ -1,8 +1,11 @@
-import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CheckPolicies } from '../../platform/authz/check-policies';
+import { CurrentTenant } from '../../platform/http/request-context';
 import { Public, TenantScoped } from '../../platform/http/route-metadata';
+import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
+import { QuoteRequestDto } from './dto/quote.dto';
 import { CatalogService } from './catalog.service';
 import { IdParam } from './dto/catalog-input.dto';
 
@@ -42,5 +45,16 @@ export class PublicCatalogController {
   @ApiNotFoundResponse({ description: 'no such active service in this store' })
   service(@Param() p: IdParam) {
     return this.catalog.publicService(p.id);
+  }
+
+  @Post('quote')
+  @HttpCode(200)
+  @CheckPolicies((a) => a.can('read', 'Service'))
+  @ApiOperation({
+    summary: 'Price quote: service + duration + add-ons + travel fee + night surcharge + minimum-order top-up (fen)',
+  })
+  @ApiBadRequestResponse({ description: 'DURATION_NOT_OFFERED (field durationMinutes), unknown add-on, quantity' })
+  quote(@CurrentTenant() tenant: TenantInfo, @Body() dto: QuoteRequestDto) {
+    return this.catalog.quote(tenant.timezone, dto);
   }
 }
