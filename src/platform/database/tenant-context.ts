@@ -1,11 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Db, PrismaClient } from './prisma';
 import { PRISMA } from './database.tokens';
 
 interface Scope {
   readonly tenantId: string;
   readonly db: Db;
+  readonly afterCommit: Array<() => Promise<unknown> | unknown>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,10 +26,11 @@ export class MissingTenantContextError extends Error {
 @Injectable()
 export class TenantContext {
   private readonly als = new AsyncLocalStorage<Scope>();
+  private readonly logger = new Logger(TenantContext.name);
 
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  run<T>(tenantId: string, work: (db: Db) => Promise<T>): Promise<T> {
+  async run<T>(tenantId: string, work: (db: Db) => Promise<T>): Promise<T> {
     if (!UUID.test(tenantId)) throw new Error(`invalid tenant id: ${JSON.stringify(tenantId)}`);
     const current = this.als.getStore();
     if (current) {
@@ -36,10 +38,32 @@ export class TenantContext {
       if (current.tenantId !== tenantId) throw new Error('cannot switch tenant inside a tenant context');
       return work(current.db);
     }
-    return this.prisma.$transaction(async (db) => {
+    const afterCommit: Scope['afterCommit'] = [];
+    const result = await this.prisma.$transaction(async (db) => {
       await db.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
-      return this.als.run({ tenantId, db }, () => work(db));
+      return this.als.run({ tenantId, db, afterCommit }, () => work(db));
     });
+    // Outside the transaction's async context, so hooks cannot touch the finished transaction.
+    await this.als.exit(async () => {
+      for (const hook of afterCommit) {
+        try {
+          await hook();
+        } catch (e) {
+          this.logger.error({ err: e, tenantId }, 'after-commit hook failed');
+        }
+      }
+    });
+    return result;
+  }
+
+  /**
+   * Runs `hook` once the current unit of work has committed (never if it rolls back), e.g. to
+   * enqueue a job that must see the committed rows. Outside a unit of work it runs at once.
+   */
+  async afterCommit(hook: () => Promise<unknown> | unknown): Promise<void> {
+    const scope = this.als.getStore();
+    if (scope) scope.afterCommit.push(hook);
+    else await hook();
   }
 
   /** The transaction client of the current unit of work. */

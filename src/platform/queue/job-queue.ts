@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue, type JobsOptions } from 'bullmq';
 import { APP_CONFIG } from '../../config/load-config';
@@ -46,14 +47,14 @@ export class JobQueue implements OnApplicationShutdown {
     if (tenantId && this.tenantContext.hasContext() && this.tenantContext.tenantId() !== tenantId) {
       throw new Error(`job "${name}" names another store than the current tenant context`);
     }
-    const dedupe = opts.jobId ?? def.dedupeId?.(payload as never);
-    const job = await this.queue(def.queue).add(
-      name,
-      payload,
-      jobOptions(def, this.config.QUEUE_BACKOFF_MS, { ...opts, jobId: dedupe }),
-    );
-    if (!job.id) throw new Error(`job "${name}" was not queued`);
-    return job.id;
+    const jobId = opts.jobId ?? def.dedupeId?.(payload as never) ?? randomUUID();
+    const add = async () => {
+      await this.queue(def.queue).add(name, payload, jobOptions(def, this.config.QUEUE_BACKOFF_MS, { ...opts, jobId }));
+    };
+    // Inside a unit of work the job must not run before the rows it reads are committed (nor at
+    // all if the work rolls back), so it is queued after the commit.
+    await this.tenantContext.afterCommit(add);
+    return jobId;
   }
 
   /** The BullMQ queue behind a queue name (tests and health checks inspect it). */

@@ -1,0 +1,74 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TenantContext } from '../src/platform/database/tenant-context';
+import { createTestApp, type TestApp } from './support/test-app';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { Factory, type TestTenant } from './support/factories';
+
+describe('TenantContext', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let f: Factory;
+  let ctx: TenantContext;
+  let a: TestTenant;
+  let b: TestTenant;
+  let observer: pg.Pool;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await createTestApp(db, { RUN_WORKERS: 'false' });
+    f = await Factory.create(db, t.app);
+    ctx = t.app.get(TenantContext);
+    [a, b] = [await f.newTenant(), await f.newTenant()];
+    observer = new pg.Pool({ connectionString: db.adminUrl, max: 1 });
+  });
+  afterAll(async () => {
+    await observer?.end();
+    await f?.close();
+    await t?.close();
+    await db?.drop();
+  });
+
+  const countAudit = async (action: string) =>
+    Number((await observer.query('SELECT count(*) FROM audit_events WHERE action = $1', [action])).rows[0].count);
+
+  it('runs after-commit hooks only once the work is committed and visible to others', async () => {
+    let seenByHook = -1;
+    await ctx.run(a.id, async (tx) => {
+      await tx.auditEvent.create({ data: { tenantId: a.id, actorType: 'system', action: 'ctx.commit' } });
+      await ctx.afterCommit(async () => {
+        seenByHook = await countAudit('ctx.commit');
+      });
+      expect(await countAudit('ctx.commit')).toBe(0); // not yet committed
+    });
+    expect(seenByHook).toBe(1);
+  });
+
+  it('drops after-commit hooks when the work rolls back', async () => {
+    let ran = false;
+    await expect(
+      ctx.run(a.id, async (tx) => {
+        await tx.auditEvent.create({ data: { tenantId: a.id, actorType: 'system', action: 'ctx.rollback' } });
+        await ctx.afterCommit(() => {
+          ran = true;
+        });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(ran).toBe(false);
+    expect(await countAudit('ctx.rollback')).toBe(0);
+  });
+
+  it('joins an open unit of work for the same store and refuses to switch stores inside it', async () => {
+    await ctx.run(a.id, async (outer) => {
+      await ctx.run(a.id, async (inner) => expect(inner).toBe(outer));
+      await expect(ctx.run(b.id, async () => undefined)).rejects.toThrow(/switch tenant/);
+    });
+  });
+
+  it('refuses a tenant id that is not a uuid and has no context outside run()', async () => {
+    await expect(ctx.run("x' OR true --", async () => undefined)).rejects.toThrow(/invalid tenant id/);
+    expect(ctx.hasContext()).toBe(false);
+    expect(() => ctx.db()).toThrow(/No tenant context/);
+  });
+});
