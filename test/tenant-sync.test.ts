@@ -16,12 +16,13 @@ const TABLES = ['tenants', 'store_profiles', 'staff_accounts', 'platform_operato
 
 describe('tenants:sync', () => {
   let db: TestDatabase;
-  let admin: pg.Pool;
+  let admin: pg.Client;
   let opts: SyncTenantsOptions;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    admin = new pg.Pool({ connectionString: db.adminUrl, max: 2 });
+    admin = new pg.Client({ connectionString: db.adminUrl });
+    await admin.connect();
     opts = {
       appDatabaseUrl: db.appUrl,
       adminDatabaseUrl: db.adminUrl,
@@ -179,6 +180,8 @@ describe('tenants:sync', () => {
       const c = new pg.Client({ connectionString: fresh.adminUrl });
       await c.connect();
       expect((await c.query('SELECT count(*)::int AS n FROM staff_accounts')).rows[0].n).toBe(9);
+      expect((await c.query('SELECT count(*)::int AS n FROM platform_operators')).rows[0].n).toBe(1);
+      expect([...a.operators, ...b.operators].map((o) => o.result).sort()).toEqual(['created', 'unchanged']);
       await c.end();
     } finally {
       await fresh.drop();

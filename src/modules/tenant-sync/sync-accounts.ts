@@ -26,7 +26,7 @@ interface StaffRow {
  * so a second run writes nothing. Accounts absent from the yaml are left alone.
  */
 export async function syncStaff(
-  db: pg.PoolClient,
+  db: pg.ClientBase,
   tenantId: string,
   want: DesiredStaff,
   crypto: { cipher: FieldCipher; hasher: LookupHasher },
@@ -77,7 +77,7 @@ export async function syncStaff(
  * only read platform_operators, so a compromised API cannot mint operators.
  */
 export async function syncOperator(
-  admin: pg.PoolClient,
+  admin: pg.ClientBase,
   want: { email: string; name: string; password: string },
 ): Promise<SyncResult> {
   const { rows } = await admin.query<{ id: string; name: string; password_hash: string; disabled_at: Date | null }>(

@@ -43,7 +43,7 @@ function desired(spec: TenantFile): Comparable {
 
 /** Upserts the store's profile row (inside its RLS transaction); returns whether anything changed. */
 export async function syncStoreProfile(
-  db: pg.PoolClient,
+  db: pg.ClientBase,
   tenantId: string,
   spec: TenantFile,
   cipher: FieldCipher,

@@ -42,7 +42,7 @@ const TENANT_COLUMNS = [
  * audited platform function, its profile and its staff. Runs twice → the second run writes nothing.
  */
 export async function syncStore(
-  pool: pg.Pool,
+  db: pg.ClientBase,
   loaded: LoadedTenant,
   crypto: { cipher: FieldCipher; hasher: LookupHasher },
 ): Promise<StoreSync> {
@@ -59,7 +59,6 @@ export async function syncStore(
   };
   const staffWanted = spec.staff.map((s) => ({ ...s, password: resolvePassword(s, `${file}: staff ${s.email}`) }));
 
-  const db = await pool.connect();
   try {
     await db.query('BEGIN');
     // Two syncs at once (launcher + CLI) must not both create the store.
@@ -135,7 +134,5 @@ export async function syncStore(
   } catch (e) {
     await db.query('ROLLBACK').catch(() => undefined);
     throw e;
-  } finally {
-    db.release();
   }
 }

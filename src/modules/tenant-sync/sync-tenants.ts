@@ -44,35 +44,39 @@ export async function syncTenants(opts: SyncTenantsOptions): Promise<SyncReport>
   const crypto = { cipher: new FieldCipher(opts.dataEncryptionKey), hasher: new LookupHasher(opts.lookupHashKey) };
   const report: SyncReport = { stores: [], operators: [] };
 
-  const appPool = new pg.Pool({ connectionString: opts.appDatabaseUrl, max: 2 });
+  // Plain clients, not pools: one connection each is enough, and Client.end() resolves only once
+  // the connection is closed, so callers may drop the database right after.
+  const app = new pg.Client({ connectionString: opts.appDatabaseUrl });
+  await app.connect();
   try {
     for (const t of tenants) {
-      const store = await syncStore(appPool, t, crypto);
+      const store = await syncStore(app, t, crypto);
       log(`tenants: ${store.slug} ${store.result}${store.changes.length ? ` (${store.changes.join(', ')})` : ''}`);
       report.stores.push(store);
     }
   } finally {
-    await appPool.end();
+    await app.end();
   }
 
   if (platform && platform.operators.length > 0) {
-    const admin = new pg.Pool({ connectionString: opts.adminDatabaseUrl, max: 1 });
-    const client = await admin.connect();
+    const admin = new pg.Client({ connectionString: opts.adminDatabaseUrl });
+    await admin.connect();
     try {
-      await client.query('BEGIN');
+      await admin.query('BEGIN');
+      // Two syncs at once must not both insert the same new operator (FOR UPDATE cannot lock a missing row).
+      await admin.query(`SELECT pg_advisory_xact_lock(hashtext('tenants-sync:platform-operators'))`);
       for (const o of platform.operators) {
         const password = resolvePassword(o, `platform.yaml: operator ${o.email}`);
-        const result = await syncOperator(client, { email: o.email, name: o.name, password });
+        const result = await syncOperator(admin, { email: o.email, name: o.name, password });
         const entry: AccountSync = { email: o.email, name: o.name, role: 'platform_operator', result };
         report.operators.push(platform.demo ? { ...entry, password } : entry);
         log(`tenants: platform operator ${o.email} ${result}`);
       }
-      await client.query('COMMIT');
+      await admin.query('COMMIT');
     } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await admin.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
-      client.release();
       await admin.end();
     }
   }
