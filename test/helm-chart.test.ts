@@ -87,6 +87,13 @@ describe('values.yaml and values.schema.json', () => {
     expect(errorsOf(v).join('\n')).toMatch(/DATA_ENCRYPTION_KEY must match pattern/);
   });
 
+  it('leaves room for a voluntary eviction under the default disruption budgets (a node can drain)', () => {
+    const v = values() as Record<string, { replicas: number; podDisruptionBudget: { minAvailable: number } }>;
+    for (const part of ['api', 'worker']) {
+      expect(v[part]!.podDisruptionBudget.minAvailable, part).toBeLessThan(v[part]!.replicas);
+    }
+  });
+
   it('requires an existing Secret name when the chart does not create one', () => {
     expect(errorsOf(set(values(), 'secrets.existingSecret', '')).join('\n')).toMatch(
       /existingSecret must NOT have fewer than 1 characters/,
