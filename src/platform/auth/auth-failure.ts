@@ -1,12 +1,14 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { KEEP_WRITES } from '../database/keep-writes';
 
 /**
  * A refused sign-in whose side effects must stand: the audit entry of a failed attempt, the
  * revocation of a session family after refresh-token reuse. Any other exception rolls back the
- * request's unit of work; AuthErrorInterceptor turns this one into an error response instead,
- * so the transaction commits.
+ * request's unit of work; this one is marked KEEP_WRITES, so the work commits first.
  */
 export class AuthFailure extends HttpException {
+  readonly [KEEP_WRITES] = true;
+
   constructor(code: string, message: string, status: number = HttpStatus.UNAUTHORIZED, extra: object = {}) {
     super({ code, message, ...extra }, status);
   }

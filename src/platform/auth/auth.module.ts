@@ -1,9 +1,6 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import { Module } from '@nestjs/common';
 import { SmsModule } from '../sms/sms.module';
 import { AccountRepository } from './account.repository';
-import { AuthErrorInterceptor, installForcedStatusHook } from './auth-error.interceptor';
 import { OperatorAuthService } from './operator-auth.service';
 import { OperatorRepository } from './operator.repository';
 import { PhoneSealer } from './phone-sealer';
@@ -24,7 +21,6 @@ import { TokenIssuer } from './token-issuer';
   controllers: [StoreAuthController, StoreSessionController, PlatformAuthController],
   providers: [
     AccountRepository,
-    AuthErrorInterceptor,
     OperatorAuthService,
     OperatorRepository,
     PhoneSealer,
@@ -38,10 +34,4 @@ import { TokenIssuer } from './token-issuer';
   ],
   exports: [RateLimiter, PhoneSealer],
 })
-export class AuthModule implements OnModuleInit {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
-
-  onModuleInit(): void {
-    installForcedStatusHook(this.adapterHost.httpAdapter.getInstance<FastifyInstance>());
-  }
-}
+export class AuthModule {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiForbiddenResponse,
@@ -14,7 +14,6 @@ import { CheckPolicies } from '../authz/check-policies';
 import { CurrentActor } from '../http/request-context';
 import { Public } from '../http/route-metadata';
 import type { Actor } from './actor';
-import { AuthErrorInterceptor } from './auth-error.interceptor';
 import { Client } from './client-info';
 import { PasswordLoginDto } from './dto/password-login.dto';
 import { PrincipalDto, RefreshDto, SessionDto, SessionIdParam, TokensDto } from './dto/tokens.dto';
@@ -25,7 +24,6 @@ const operatorsOnly = (a: Parameters<Parameters<typeof CheckPolicies>[0]>[0]) =>
 
 /** Platform console sign-in (not tied to a store). */
 @ApiTags('platform-auth')
-@UseInterceptors(AuthErrorInterceptor)
 @Controller('api/platform/auth')
 export class PlatformAuthController {
   constructor(private readonly operators: OperatorAuthService) {}

@@ -2,7 +2,7 @@ import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { REDIS } from '../redis/redis.module';
 
-/** 429 with the seconds to wait; AuthErrorInterceptor copies them into a `Retry-After` header. */
+/** 429 with the seconds to wait; the exception filter turns them into a `Retry-After` header. */
 export class RateLimitedException extends HttpException {
   constructor(
     readonly retryAfterSeconds: number,

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiForbiddenResponse,
@@ -11,7 +11,6 @@ import {
 import { CurrentTenant } from '../http/request-context';
 import { AllowClosedStore, Public, TenantScoped } from '../http/route-metadata';
 import type { TenantInfo } from '../tenancy/tenant-directory';
-import { AuthErrorInterceptor } from './auth-error.interceptor';
 import { Client } from './client-info';
 import { PasswordLoginDto } from './dto/password-login.dto';
 import { SendSmsCodeDto, SmsCodeSentDto, SmsLoginDto } from './dto/sms-login.dto';
@@ -23,7 +22,6 @@ import { StoreSignInService } from './store-sign-in.service';
 @ApiTags('auth')
 @TenantScoped()
 @Public()
-@UseInterceptors(AuthErrorInterceptor)
 @Controller('api/auth')
 export class StoreAuthController {
   constructor(private readonly signIn: StoreSignInService) {}

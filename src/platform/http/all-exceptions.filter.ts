@@ -16,15 +16,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const reply = ctx.getResponse<FastifyReply>();
     const req = ctx.getRequest<FastifyRequest>();
-    const body = this.toBody(exception, req);
+    const body = this.toBody(exception);
     body.requestId = req.id;
+    if (typeof body.retryAfterSeconds === 'number') void reply.header('retry-after', String(body.retryAfterSeconds));
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, reqId: req.id, url: req.url }, 'unhandled error');
     }
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
-  private toBody(exception: unknown, req: FastifyRequest): ErrorBody {
+  private toBody(exception: unknown): ErrorBody {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const res = exception.getResponse();

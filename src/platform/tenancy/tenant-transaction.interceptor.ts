@@ -2,8 +2,15 @@ import { type CallHandler, type ExecutionContext, Injectable, type NestIntercept
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { appRequest } from '../http/request-context';
 import { TenantContext } from '../database/tenant-context';
+import { keepsWrites } from '../database/keep-writes';
 
-/** Runs a tenant-scoped handler as one unit of work inside its store's RLS context. */
+type Outcome = { value: unknown } | { error: unknown };
+
+/**
+ * Runs a tenant-scoped handler as one unit of work inside its store's RLS context. An error rolls
+ * the work back, except one marked with KEEP_WRITES: then the work commits and the error is
+ * rethrown afterwards, so it reaches the exception filter like any other.
+ */
 @Injectable()
 export class TenantTransactionInterceptor implements NestInterceptor {
   constructor(private readonly tenantContext: TenantContext) {}
@@ -11,6 +18,19 @@ export class TenantTransactionInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const tenant = appRequest(ctx).tenant;
     if (!tenant) return next.handle();
-    return from(this.tenantContext.run(tenant.id, () => lastValueFrom(next.handle(), { defaultValue: undefined })));
+    const outcome = this.tenantContext.run(tenant.id, async (): Promise<Outcome> => {
+      try {
+        return { value: await lastValueFrom(next.handle(), { defaultValue: undefined }) };
+      } catch (error) {
+        if (keepsWrites(error)) return { error };
+        throw error;
+      }
+    });
+    return from(
+      outcome.then((o) => {
+        if ('error' in o) throw o.error;
+        return o.value;
+      }),
+    );
   }
 }
