@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import type { JournalTransaction } from '../../generated/prisma/client';
+import { Accounts } from './ledger-accounts';
+import { assertBalanced, type Posting } from './ledger-postings';
+import { LedgerRepository } from './ledger.repository';
+
+/**
+ * Posts balanced journal transactions inside the caller's unit of work (current tenant context)
+ * and derives balances from the journal by SUM — no stored balance can drift from the entries.
+ */
+@Injectable()
+export class LedgerService {
+  constructor(private readonly repo: LedgerRepository) {}
+
+  /**
+   * Posts once per (kind, reference): posting the same movement again returns the first
+   * transaction. Callers hold the row lock of what they post for (payment, refund), so the
+   * check-then-insert cannot race; the unique index is the backstop.
+   */
+  async post(posting: Posting): Promise<JournalTransaction> {
+    const p = assertBalanced(posting);
+    if (p.reference) {
+      const existing = await this.repo.findByReference(p.kind, p.reference);
+      if (existing) return existing;
+    }
+    return this.repo.insert(p);
+  }
+
+  /** Signed balance (debit +) of one account. */
+  balance(account: string): Promise<number> {
+    return this.repo.balance(account);
+  }
+
+  /** Stored value the customer can spend (the wallet is a credit balance). */
+  async walletBalance(customerId: string): Promise<number> {
+    return -(await this.repo.balance(Accounts.customerWallet(customerId)));
+  }
+
+  /** What the order still holds (received, not yet refunded or earned). */
+  async orderHeld(orderId: string): Promise<number> {
+    return -(await this.repo.balance(Accounts.orderLiability(orderId)));
+  }
+
+  /** What the order has received net of refunds, according to the ledger. */
+  orderFundsNet(orderId: string): Promise<number> {
+    return this.repo.orderFundsNet(orderId);
+  }
+
+  audit() {
+    return this.repo.audit();
+  }
+}
