@@ -92,6 +92,7 @@ async function runScenario(s: Scenario, kit: AppKit, secrets: BenchSecrets): Pro
       cleanups.push(() => baseline!.stop());
     }
     await Promise.all([api.waitForHealth(), baseline?.waitForHealth()]);
+    const rssIdleMb = api.rssMb();
     log(
       s.name,
       `api pid ${api.pid} on :${api.port}${baseline ? `, baseline pid ${baseline.pid} on :${baseline.port}` : ''}`,
@@ -113,7 +114,7 @@ async function runScenario(s: Scenario, kit: AppKit, secrets: BenchSecrets): Pro
       );
     }
     const checks = s.verify ? await s.verify({ admin }, state) : [];
-    return judge({ ...measured, rss_mb: rssMb, offered_rps: s.offeredRate }, s.targets, checks);
+    return judge({ ...measured, rss_mb: rssMb, rss_idle_mb: rssIdleMb, offered_rps: s.offeredRate }, s.targets, checks);
   } finally {
     while (cleanups.length > mark) await cleanups.pop()!().catch((e: unknown) => console.error('cleanup failed:', e));
   }

@@ -171,6 +171,7 @@ describe('judge', () => {
     p95_ms: 8,
     errors: 0,
     rss_mb: 150,
+    rss_idle_mb: 120,
     offered_rps: 500,
     cpu_ms_per_req: 1.5,
     baseline_cpu_ms_per_req: 0.5,

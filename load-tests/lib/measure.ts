@@ -12,7 +12,7 @@ export const PHASE = {
   latencySec: Number(process.env.BENCH_DURATION_SEC ?? 10),
   saturationConnections: 100,
 };
-export type LoadFigures = Omit<Measured, 'rss_mb' | 'offered_rps'>;
+export type LoadFigures = Omit<Measured, 'rss_mb' | 'rss_idle_mb' | 'offered_rps'>;
 
 /** Warm-up, saturation (API then baseline), then the API at the fixed offered rate. */
 export async function loadPhases(

@@ -67,6 +67,11 @@ export class ServerProcess {
     throw new Error(`${this.label} did not become healthy in ${timeoutMs} ms:\n${this.tail()}`);
   }
 
+  /** Resident memory right now, in MB (taken after start-up, to tell boot size from growth under load). */
+  rssMb(): number {
+    return Math.round((readStatusKb(this.pid, 'VmRSS') / 1024) * 10) / 10;
+  }
+
   /** Peak RSS in MB: the larger of the samples and VmHWM. */
   peakRssMb(): number {
     this.sample();

@@ -10,6 +10,8 @@ export interface ScenarioReport {
   p95_ms: number;
   errors: number;
   rss_mb: number;
+  /** The API's resident memory when it became healthy, before any load. */
+  rss_idle_mb: number;
   offered_rps: number;
   /** CPU milliseconds per request at saturation (API and baseline): robust on a shared machine. */
   cpu_ms_per_req: number;
@@ -67,7 +69,7 @@ export function formatTable(results: Record<string, ScenarioReport>): string {
     r.p99_ms.toFixed(2),
     String(r.offered_rps),
     String(r.errors),
-    r.rss_mb.toFixed(1),
+    `${r.rss_mb.toFixed(1)} (idle ${r.rss_idle_mb.toFixed(0)})`,
     `${r.cpu_ms_per_req.toFixed(2)}${r.baseline_cpu_ms_per_req === null ? '' : ` vs ${r.baseline_cpu_ms_per_req.toFixed(2)}`}`,
     r.pass ? 'PASS' : 'FAIL',
   ]);
