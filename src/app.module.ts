@@ -21,9 +21,13 @@ import { AuthModule } from './platform/auth/auth.module';
 import { SignupModule } from './modules/signup/signup.module';
 import { PlatformConsoleModule } from './modules/platform-console/platform-console.module';
 import { StoreProfileModule } from './modules/store-profile/store-profile.module';
+import { SchedulingModule } from './modules/scheduling/scheduling.module';
+import { AvailabilityModule } from './modules/availability/availability.module';
+import { AddressesModule } from './modules/addresses/addresses.module';
+import { OrdersModule } from './modules/orders/orders.module';
 
 /** Feature modules, one per capability (each registers itself here with a one-line edit). */
-const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, CustomersModule, FilesModule, CatalogModule, TechniciansModule, SignupModule, PlatformConsoleModule, StoreProfileModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, CustomersModule, FilesModule, CatalogModule, TechniciansModule, SignupModule, PlatformConsoleModule, StoreProfileModule, SchedulingModule, AvailabilityModule, AddressesModule, OrdersModule];
 
 @Module({})
 export class AppModule {

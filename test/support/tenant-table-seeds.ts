@@ -46,13 +46,50 @@ export const TENANT_TABLE_SEEDS: Record<string, TenantTableSeed> = {
       [tenantId, randomUUID()],
     );
   },
-  // One row per store (primary key is tenant_id alone), so a repeated seed keeps the first row.
-  store_profiles: async (admin, tenantId) => {
+  // ---- orders (migrations/1764400000000_orders.sql) ----
+  customer_addresses: async (admin, tenantId) => {
+    await insertCustomerAddress(admin, tenantId);
+  },
+  order_settings: async (admin, tenantId) => {
+    await admin.query(`INSERT INTO order_settings (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING`, [
+      tenantId,
+    ]);
+  },
+  quotes: async (admin, tenantId) => {
+    await insertQuote(admin, tenantId);
+  },
+  order_number_counters: async (admin, tenantId) => {
+    // a random past date each run, so repeated seeds do not collide
     await admin.query(
-      `INSERT INTO store_profiles (tenant_id, address, lat, lng, introduction, area_center_lat, area_center_lng, area_radius_m)
-       VALUES ($1, '上海市静安区', 31.22, 121.44, 'seed', 31.22, 121.44, 5000)
-       ON CONFLICT (tenant_id) DO NOTHING`,
+      `INSERT INTO order_number_counters (tenant_id, local_date, last_seq)
+       VALUES ($1, date '2000-01-01' + (random() * 9000)::int, 1) ON CONFLICT DO NOTHING`,
       [tenantId],
+    );
+  },
+  orders: async (admin, tenantId) => {
+    await insertOrder(admin, tenantId);
+  },
+  order_events: async (admin, tenantId) => {
+    const orderId = await insertOrder(admin, tenantId);
+    await admin.query(
+      `INSERT INTO order_events (tenant_id, order_id, event, from_status, to_status, actor_type)
+       VALUES ($1, $2, 'cancel', 'pending_payment', 'cancelled', 'system')`,
+      [tenantId, orderId],
+    );
+  },
+  order_extensions: async (admin, tenantId) => {
+    const orderId = await insertOrder(admin, tenantId);
+    await admin.query(
+      `INSERT INTO order_extensions (tenant_id, order_id, minutes, amount_fen) VALUES ($1, $2, 30, 9900)`,
+      [tenantId, orderId],
+    );
+  },
+  refund_requests: async (admin, tenantId) => {
+    const orderId = await insertOrder(admin, tenantId);
+    await admin.query(
+      `INSERT INTO refund_requests (tenant_id, order_id, amount_fen, fee_fen, technician_share_fen, status, requested_by_type)
+       VALUES ($1, $2, 0, 0, 0, 'pending', 'system')`,
+      [tenantId, orderId],
     );
   },
   // One row per store (primary key is tenant_id alone), so a repeated seed keeps the first row.
@@ -225,6 +262,58 @@ export async function insertService(admin: SeedDb, tenantId: string): Promise<st
   const { rows } = await admin.query(
     `INSERT INTO services (tenant_id, category_id, name_zh, required_skills) VALUES ($1, $2, '种子服务', '{tuina}') RETURNING id`,
     [tenantId, categoryId],
+  );
+  return (rows[0] as { id: string }).id;
+}
+
+export async function insertCustomerAddress(admin: SeedDb, tenantId: string, customerId?: string): Promise<string> {
+  const owner = customerId ?? (await insertCustomer(admin, tenantId));
+  const { rows } = await admin.query(
+    `INSERT INTO customer_addresses (tenant_id, customer_id, contact_name, phone_enc, phone_hash, phone_masked, lat, lng,
+                                     address_text, house_number, kind)
+     VALUES ($1, $2, '种子联系人', $3, $4, '138****0000', 31.23, 121.47, '上海市静安区南京西路', '1号101', 'home') RETURNING id`,
+    [tenantId, owner, randomBytes(40), randomBytes(32)],
+  );
+  return (rows[0] as { id: string }).id;
+}
+
+export async function insertQuote(
+  admin: SeedDb,
+  tenantId: string,
+): Promise<{ id: string; customerId: string; serviceId: string }> {
+  const customerId = await insertCustomer(admin, tenantId);
+  const addressId = await insertCustomerAddress(admin, tenantId, customerId);
+  const serviceId = await insertService(admin, tenantId);
+  const { rows } = await admin.query(
+    `INSERT INTO quotes (tenant_id, customer_id, service_id, service_name, duration_minutes, total_minutes, address_id,
+                         start_at, end_at, distance_m, distance_origin, lines, subtotal_fen, adjustments_fen, total_fen,
+                         expires_at)
+     VALUES ($1, $2, $3, '种子服务', 60, 60, $4, '2026-12-01 10:00+08', '2026-12-01 11:00+08', 0, 'none', '[]',
+             19800, 0, 19800, now() + interval '15 minutes') RETURNING id`,
+    [tenantId, customerId, serviceId, addressId],
+  );
+  return { id: (rows[0] as { id: string }).id, customerId, serviceId };
+}
+
+export async function insertOrder(admin: SeedDb, tenantId: string): Promise<string> {
+  const q = await insertQuote(admin, tenantId);
+  const { rows } = await admin.query(
+    `INSERT INTO orders (tenant_id, order_no, customer_id, quote_id, payment_method, service_id, service_name,
+                         duration_minutes, total_minutes, start_at, end_at, lines, subtotal_fen, adjustments_fen,
+                         total_fen, address_enc, address_kind, address_lat, address_lng, contact_phone_masked,
+                         idempotency_key, request_hash)
+     VALUES ($1, $2, $3, $4, 'sandbox', $5, '种子服务', 60, 60, '2026-12-01 10:00+08', '2026-12-01 11:00+08', '[]',
+             19800, 0, 19800, $6, 'home', 31.23, 121.47, '138****0000', $7, $8) RETURNING id`,
+    [
+      tenantId,
+      `SD${randomBytes(6).toString('hex')}`,
+      q.customerId,
+      q.id,
+      q.serviceId,
+      randomBytes(40),
+      randomUUID(),
+      randomBytes(32),
+    ],
   );
   return (rows[0] as { id: string }).id;
 }

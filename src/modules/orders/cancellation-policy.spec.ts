@@ -23,25 +23,33 @@ describe('cancellation policy', () => {
     expect(sut({ policy, startAt: start, now: before(120), paidFen: 10000, technicianDeparted: false }).feeFen).toBe(
       2000,
     );
-    expect(sut({ policy, startAt: start, now: before(45), paidFen: 10000, technicianDeparted: false }).feeFen).toBe(2000);
-    expect(sut({ policy, startAt: start, now: before(30), paidFen: 10000, technicianDeparted: false }).feeFen).toBe(5000);
-    expect(sut({ policy, startAt: start, now: before(1), paidFen: 10000, technicianDeparted: false }).feeFen).toBe(5000);
+    expect(sut({ policy, startAt: start, now: before(45), paidFen: 10000, technicianDeparted: false }).feeFen).toBe(
+      2000,
+    );
+    expect(sut({ policy, startAt: start, now: before(30), paidFen: 10000, technicianDeparted: false }).feeFen).toBe(
+      5000,
+    );
+    expect(sut({ policy, startAt: start, now: before(1), paidFen: 10000, technicianDeparted: false }).feeFen).toBe(
+      5000,
+    );
   });
 
   it('applies the highest step at or after the start (no-show), 100 % without steps', () => {
-    expect(sut({ policy, startAt: start, now: before(-10), paidFen: 10000, technicianDeparted: false }).feePercent).toBe(
-      50,
-    );
+    expect(
+      sut({ policy, startAt: start, now: before(-10), paidFen: 10000, technicianDeparted: false }).feePercent,
+    ).toBe(50);
     const none = { ...policy, fees: [] };
-    expect(sut({ policy: none, startAt: start, now: before(0), paidFen: 10000, technicianDeparted: false }).feeFen).toBe(
-      10000,
-    );
+    expect(
+      sut({ policy: none, startAt: start, now: before(0), paidFen: 10000, technicianDeparted: false }).feeFen,
+    ).toBe(10000);
   });
 
   it('gives the departed technician their share of the fee, nothing before departure', () => {
     const gone = sut({ policy, startAt: start, now: before(20), paidFen: 9999, technicianDeparted: true });
     expect(gone).toMatchObject({ feeFen: 4999, technicianShareFen: 2499, storeShareFen: 2500, refundFen: 5000 });
-    expect(sut({ policy, startAt: start, now: before(20), paidFen: 9999, technicianDeparted: false }).technicianShareFen).toBe(0);
+    expect(
+      sut({ policy, startAt: start, now: before(20), paidFen: 9999, technicianDeparted: false }).technicianShareFen,
+    ).toBe(0);
   });
 
   it('refund + fee = paid, shares add up, nothing negative (property)', () => {
@@ -61,9 +69,9 @@ describe('cancellation policy', () => {
   });
 
   it('parses stored fee steps and drops malformed ones', () => {
-    expect(parseFeeSteps([{ withinMinutes: 60, feePercent: 30 }, { withinMinutes: -1, feePercent: 10 }, null, 'x'])).toEqual([
-      { withinMinutes: 60, feePercent: 30 },
-    ]);
+    expect(
+      parseFeeSteps([{ withinMinutes: 60, feePercent: 30 }, { withinMinutes: -1, feePercent: 10 }, null, 'x']),
+    ).toEqual([{ withinMinutes: 60, feePercent: 30 }]);
     expect(parseFeeSteps({})).toEqual([]);
   });
 });

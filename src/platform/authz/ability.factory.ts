@@ -38,12 +38,17 @@ export class AbilityFactory {
         cannot('approve', 'TenantApplication');
         break;
       case 'store_manager':
+        can('manage', ['ShiftTemplate', 'ShiftOverride', 'BookingSettings']);
+        can('manage', ['Order', 'OrderEvent', 'Quote']);
+        can('read', 'CustomerAddress');
         can('manage', CATALOG_SUBJECTS);
         can('manage', ['Customer', 'Technician', 'TechnicianTier', 'TechnicianCertificate']);
         can('read', ['StaffAccount', 'AuditEvent', 'StoreSettings']);
         can(['create', 'update'], 'StaffAccount', { role: 'store_staff' });
         break;
       case 'store_staff':
+        can('read', ['ShiftTemplate', 'ShiftOverride']);
+        can('read', ['Order', 'OrderEvent', 'Quote']);
         can('read', CATALOG_SUBJECTS);
         can('read', ['Customer', 'Technician', 'StoreSettings', 'TechnicianTier']);
         can('read', 'StaffAccount', { id: actor.id });
@@ -51,6 +56,9 @@ export class AbilityFactory {
         cannot('read', 'Technician', 'idNumber');
         break;
       case 'technician':
+        can('read', ['ShiftTemplate', 'ShiftOverride'], { technicianId: actor.id });
+        // Orders assigned to them (their address snapshot is decrypted only while the order is theirs).
+        can('read', 'Order', { technicianId: actor.id });
         can('read', 'Technician', { id: actor.id });
         // Self-service only (application while unreviewed, location, duty status); tier,
         // status and the approved profile are the store's to change.
@@ -61,9 +69,21 @@ export class AbilityFactory {
         break;
       case 'customer':
         can(['read', 'update'], 'Customer', { id: actor.id });
+        // Orders: own address book, own quotes and orders (and their event log), nobody else's.
+        can('manage', 'CustomerAddress', { customerId: actor.id });
+        can(['create', 'read'], 'Quote', { customerId: actor.id });
+        can(['create', 'read'], 'Order', { customerId: actor.id });
+        can('cancel', 'Order', { customerId: actor.id });
+        can('read', 'OrderEvent');
         break;
       case undefined:
         break;
+    }
+    if (actor && actor.kind !== 'customer') {
+      // Quotes, orders and address books are made by customers for themselves; staff work on
+      // orders through their own endpoints (transitions, cancel), never by booking as someone.
+      cannot(['create', 'update', 'delete'], 'CustomerAddress');
+      cannot('create', ['Quote', 'Order']);
     }
     if (actor && actor.kind !== 'operator') {
       // Everyone manages their own sign-in sessions, nobody else's (not even the owner's

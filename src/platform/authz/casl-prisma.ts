@@ -22,7 +22,14 @@ import type {
   ServiceDuration,
   StoredFile,
   TravelFeeRule,
+  ShiftTemplate,
+  ShiftOverride,
+  BookingSettings,
   Tenant,
+  CustomerAddress,
+  Order,
+  OrderEvent,
+  Quote,
 } from '../../generated/prisma/client';
 
 export { accessibleBy, createPrismaAbility };
@@ -45,7 +52,14 @@ export type ModelSubjects = Subjects<{
   ServiceDuration: ServiceDuration;
   ServiceAddon: ServiceAddon;
   TravelFeeRule: TravelFeeRule;
+  ShiftTemplate: ShiftTemplate;
+  ShiftOverride: ShiftOverride;
+  BookingSettings: BookingSettings;
+  CustomerAddress: CustomerAddress;
+  Quote: Quote;
+  Order: Order;
+  OrderEvent: OrderEvent;
 }>;
 
 export type PrismaAbility<S extends string> = Ability<[Action, S | ModelSubjects | 'all'], PrismaQuery>;
-export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'approve';
+export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'approve' | 'cancel';

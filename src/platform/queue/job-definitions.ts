@@ -1,5 +1,6 @@
 import type { MailJobPayload } from '../mail/mail-message';
 import type { TechnicianReviewNoticePayload } from '../../modules/technicians/technician-notice';
+import type { OrderTimerPayload } from '../../modules/orders/order-timers';
 
 /**
  * Whose data a job touches. `tenant` jobs carry `tenantId` and run inside that store's RLS
@@ -31,6 +32,9 @@ export interface JobDefinition {
 export interface JobPayloads {
   'mail.send': MailJobPayload;
   'technician.review_notice': TechnicianReviewNoticePayload;
+  'order.unpaid_timeout': OrderTimerPayload;
+  'order.start_reminder': OrderTimerPayload;
+  'order.overrun_check': OrderTimerPayload;
 }
 
 export type JobName = keyof JobPayloads;
@@ -50,4 +54,8 @@ export const JOB_DEFINITIONS: JobDefinitions = {
   },
   // Tenant-scoped: tells a technician the store's review decision (SMS).
   'technician.review_notice': { queue: 'notifications', scope: 'tenant', attempts: 5, backoffFactor: 1 },
+  // Tenant-scoped order timers (delayed, deterministic job ids; handlers re-check the order).
+  'order.unpaid_timeout': { queue: 'order-timers', scope: 'tenant', attempts: 5, backoffFactor: 1 },
+  'order.start_reminder': { queue: 'order-timers', scope: 'tenant', attempts: 5, backoffFactor: 1 },
+  'order.overrun_check': { queue: 'order-timers', scope: 'tenant', attempts: 5, backoffFactor: 1 },
 };

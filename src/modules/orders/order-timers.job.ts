@@ -1,0 +1,81 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AuditService } from '../../platform/audit/audit.service';
+import { JobHandler } from '../../platform/queue/job-handler.decorator';
+import { SYSTEM } from './order-actor';
+import { effectiveSettings } from './order-settings';
+import { ORDER_TIMER_JOBS, type OrderTimerPayload } from './order-timers';
+import { OrderTimersService } from './order-timers.service';
+import { OrderTransitions } from './order-transitions.service';
+import { OrdersRepository } from './orders.repository';
+
+const ACTIVE_BEFORE_START = ['paid', 'dispatching', 'assigned', 'accepted', 'departed', 'arrived'];
+
+/**
+ * Thin BullMQ handlers (they run inside the job's tenant context, one transaction). Each re-reads
+ * the order under its row lock and does nothing when the order has moved on — a duplicate or
+ * late timer is harmless. A timer that fires early (its due time was pushed back) reschedules.
+ * Reminders and overrun alerts are recorded in the audit trail and logged: the notifications
+ * module (in-app/SMS) does not exist yet and will hook in here.
+ */
+@Injectable()
+export class OrderTimersJob {
+  private readonly logger = new Logger('order-timers');
+
+  constructor(
+    private readonly repo: OrdersRepository,
+    private readonly transitions: OrderTransitions,
+    private readonly timers: OrderTimersService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @JobHandler(ORDER_TIMER_JOBS.unpaidTimeout)
+  async unpaidTimeout(payload: OrderTimerPayload): Promise<string> {
+    const order = await this.transitions.lock(payload.orderId);
+    if (!order || order.status !== 'pending_payment') return 'moved-on';
+    if (order.paymentDueAt && order.paymentDueAt.getTime() > Date.now()) {
+      await this.timers.reschedule('unpaid', order, order.paymentDueAt);
+      return 'rescheduled';
+    }
+    await this.transitions.apply(order.id, 'cancel', SYSTEM, '超时未支付 / not paid in time', {
+      locked: order,
+      patch: { cancelledAt: new Date(), cancelReason: 'unpaid_timeout', paymentDueAt: null },
+    });
+    return 'cancelled';
+  }
+
+  @JobHandler(ORDER_TIMER_JOBS.startReminder)
+  async startReminder(payload: OrderTimerPayload): Promise<string> {
+    const order = await this.repo.findOne({}, payload.orderId);
+    if (!order || !ACTIVE_BEFORE_START.includes(order.status)) return 'moved-on';
+    await this.audit.record({
+      actorType: 'system',
+      action: 'order.start_reminder',
+      targetType: 'order',
+      targetId: order.id,
+      details: { orderNo: order.orderNo, startAt: order.startAt.toISOString(), delivered: 'log-only' },
+    });
+    this.logger.log({ msg: 'start reminder due (no notifications module yet)', orderId: order.id });
+    return 'reminded';
+  }
+
+  @JobHandler(ORDER_TIMER_JOBS.overrunCheck)
+  async overrunCheck(payload: OrderTimerPayload): Promise<string> {
+    const order = await this.repo.findOne({}, payload.orderId);
+    if (!order || order.status !== 'in_service') return 'moved-on';
+    const grace = effectiveSettings(await this.repo.settings()).overrunGraceMinutes;
+    const dueAt = new Date(order.endAt.getTime() + grace * 60_000);
+    if (dueAt.getTime() > Date.now()) {
+      await this.timers.reschedule('overrun', order, dueAt); // extended (加钟) since: check again later
+      return 'rescheduled';
+    }
+    await this.audit.record({
+      actorType: 'system',
+      action: 'order.overrun_alert',
+      targetType: 'order',
+      targetId: order.id,
+      details: { orderNo: order.orderNo, endAt: order.endAt.toISOString(), graceMinutes: grace },
+    });
+    this.logger.warn({ msg: 'service overrun: alert the store', orderId: order.id, technicianId: order.technicianId });
+    return 'alerted';
+  }
+}

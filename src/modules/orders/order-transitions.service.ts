@@ -1,0 +1,77 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { Order, Prisma } from '../../generated/prisma/client';
+import { BusyTimeService } from '../scheduling/busy-time.service';
+import type { OrderActor } from './order-actor';
+import { isOrderStatus, transition, type OrderEventName } from './order-state';
+import { effectiveSettings } from './order-settings';
+import { OrderTimersService } from './order-timers.service';
+import { OrdersRepository } from './orders.repository';
+
+export interface ApplyOptions {
+  /** extra columns changed together with the status (paid amount, technician, cancel reason …) */
+  patch?: Prisma.OrderUncheckedUpdateInput;
+  details?: Record<string, unknown>;
+  /** the caller already holds the row lock and has this row */
+  locked?: Order;
+}
+
+/**
+ * The ONLY way an order's status changes. Locks the row (SELECT … FOR UPDATE), asks the pure
+ * state machine, updates the order and appends the `order_events` row — all in the caller's
+ * transaction (HTTP request, job or payment callback, always inside TenantContext.run), so a
+ * status and its event can never disagree. Illegal → 409 ILLEGAL_TRANSITION, nothing written.
+ *
+ * Side effects that belong to a status live here too: leaving for `cancelled` releases the
+ * technician's busy time; entering `in_service` schedules the overrun check.
+ */
+@Injectable()
+export class OrderTransitions {
+  constructor(
+    private readonly repo: OrdersRepository,
+    private readonly busy: BusyTimeService,
+    private readonly timers: OrderTimersService,
+  ) {}
+
+  async apply(
+    orderId: string,
+    event: OrderEventName,
+    actor: OrderActor,
+    reason?: string | null,
+    opts: ApplyOptions = {},
+  ): Promise<Order> {
+    const order = opts.locked ?? (await this.repo.lock(orderId));
+    if (!order) throw new NotFoundException({ code: 'ORDER_NOT_FOUND', message: 'order not found' });
+    const from = order.status;
+    const to = isOrderStatus(from) ? transition(from, event, { technicianChosen: order.technicianId !== null }) : null;
+    if (to === null) {
+      throw new ConflictException({
+        code: 'ILLEGAL_TRANSITION',
+        message: `订单状态 ${from} 不能执行 ${event} / an order in status ${from} cannot ${event}`,
+        from,
+        event,
+      });
+    }
+    const updated = await this.repo.update(order.id, { ...opts.patch, status: to });
+    await this.repo.insertEvent({
+      orderId: order.id,
+      event,
+      fromStatus: from,
+      toStatus: to,
+      actorType: actor.type,
+      actorId: actor.id,
+      reason: reason ?? null,
+      details: (opts.details ?? {}) as Prisma.InputJsonValue,
+    });
+    if (to === 'cancelled' && updated.technicianId) await this.busy.releaseByReference(updated.id);
+    if (to === 'in_service' && from !== 'in_service') {
+      const grace = effectiveSettings(await this.repo.settings()).overrunGraceMinutes;
+      await this.timers.overrunCheck(updated, new Date(updated.endAt.getTime() + grace * 60_000));
+    }
+    return updated;
+  }
+
+  /** Takes the row lock and returns the order (for callers that decide before applying). */
+  lock(orderId: string): Promise<Order | null> {
+    return this.repo.lock(orderId);
+  }
+}

@@ -1,0 +1,56 @@
+import { ConflictException, Injectable } from '@nestjs/common';
+import type { Order } from '../../generated/prisma/client';
+import { SYSTEM } from './order-actor';
+import { OrderTransitions } from './order-transitions.service';
+import { orderNotFound } from './orders.service';
+
+/**
+ * What the payments module may do to an order — nothing else touches order status from there.
+ * Call inside the store's tenant context (a callback handler runs TenantContext.run first), in
+ * the same transaction that records the payment, so "paid" and the payment row commit together.
+ *
+ * - `markPaid`: pending_payment → paid (event `pay`), then at once → assigned when a technician
+ *   was chosen at booking (their busy time is already held), else → dispatching. Idempotent for
+ *   the same paymentId (a replayed callback returns the order unchanged); a different amount than
+ *   the order total → 409 PAYMENT_AMOUNT_MISMATCH, nothing changes.
+ * - `markRefunded`: adds to `refunded_fen` and moves to refunded (everything paid is back) or
+ *   partially_refunded. The caller guarantees it executed exactly this refund once.
+ */
+@Injectable()
+export class OrdersPaymentPort {
+  constructor(private readonly transitions: OrderTransitions) {}
+
+  async markPaid(orderId: string, payment: { paymentId: string; amountFen: number }): Promise<Order> {
+    const order = await this.transitions.lock(orderId);
+    if (!order) throw orderNotFound();
+    if (order.paymentId === payment.paymentId && order.paidAt !== null) return order;
+    if (payment.amountFen !== order.totalFen) {
+      throw new ConflictException({
+        code: 'PAYMENT_AMOUNT_MISMATCH',
+        message: `paid ${payment.amountFen} fen, order total is ${order.totalFen} fen`,
+      });
+    }
+    const paid = await this.transitions.apply(orderId, 'pay', SYSTEM, null, {
+      locked: order,
+      patch: { paidFen: payment.amountFen, paymentId: payment.paymentId, paidAt: new Date(), paymentDueAt: null },
+      details: { paymentId: payment.paymentId, amountFen: payment.amountFen },
+    });
+    const next = paid.technicianId ? 'assign' : 'dispatch';
+    return this.transitions.apply(orderId, next, SYSTEM, 'paid', { locked: paid });
+  }
+
+  async markRefunded(orderId: string, amountFen: number): Promise<Order> {
+    const order = await this.transitions.lock(orderId);
+    if (!order) throw orderNotFound();
+    const refunded = order.refundedFen + amountFen;
+    if (!Number.isInteger(amountFen) || amountFen <= 0 || refunded > order.paidFen) {
+      throw new ConflictException({ code: 'REFUND_EXCEEDS_PAID', message: 'refund is more than was paid' });
+    }
+    const event = refunded === order.paidFen ? 'refund' : 'refund_partial';
+    return this.transitions.apply(orderId, event, SYSTEM, null, {
+      locked: order,
+      patch: { refundedFen: refunded },
+      details: { amountFen },
+    });
+  }
+}

@@ -1,0 +1,180 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { GoneException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import type { Order, Prisma } from '../../generated/prisma/client';
+import type { Actor } from '../../platform/auth/actor';
+import type { AppAbility } from '../../platform/authz/app-ability';
+import { accessibleBy } from '../../platform/authz/casl-prisma';
+import { FieldCipher } from '../../platform/crypto/field-cipher';
+import { TenantContext } from '../../platform/database/tenant-context';
+import { AddressesRepository } from '../addresses/addresses.repository';
+import { ADDRESS_PHONE_AAD } from '../addresses/addresses.service';
+import { BusyTimeService } from '../scheduling/busy-time.service';
+import { startAtError } from './booking-window';
+import type { CreateOrderDto, ListOrdersQuery, OrderDto } from './dto/order.dto';
+import { orderActorOf } from './order-actor';
+import { defaultPrefix, formatOrderNumber, localDateOf } from './order-number';
+import { effectiveSettings } from './order-settings';
+import { OrderTimersService } from './order-timers.service';
+import { OrderTransitions } from './order-transitions.service';
+import { ORDER_ADDRESS_AAD, orderView, type AddressSnapshot } from './order-view';
+import { OrdersRepository } from './orders.repository';
+import { QuotesRepository } from './quotes.repository';
+import { fieldError } from './quotes.service';
+
+export const orderNotFound = () => new NotFoundException({ code: 'ORDER_NOT_FOUND', message: 'order not found' });
+
+export interface CreatedOrder {
+  order: OrderDto;
+  /** true when an earlier request with the same Idempotency-Key made it */
+  replayed: boolean;
+}
+
+/** Canonical hash of what a create request asks for (same key + different body → 422). */
+export function requestHash(body: CreateOrderDto): Buffer {
+  const canonical = JSON.stringify([body.quoteId, body.notes ?? null, body.paymentMethod]);
+  return createHash('sha256').update(canonical).digest();
+}
+
+@Injectable()
+export class OrdersService {
+  constructor(
+    private readonly repo: OrdersRepository,
+    private readonly quotes: QuotesRepository,
+    private readonly addresses: AddressesRepository,
+    private readonly busy: BusyTimeService,
+    private readonly transitions: OrderTransitions,
+    private readonly timers: OrderTimersService,
+    private readonly cipher: FieldCipher,
+    private readonly tenantContext: TenantContext,
+  ) {}
+
+  /**
+   * Books a quote. Everything happens in the request's one transaction: the idempotency lock,
+   * the technician's busy-time hold (the database's EXCLUDE constraint refuses overlaps → 409
+   * SLOT_TAKEN, nothing written), the gap-free order number, the order, its first event, timers.
+   */
+  async create(actor: Actor, key: string, body: CreateOrderDto, now = new Date()): Promise<CreatedOrder> {
+    const hash = requestHash(body);
+    await this.repo.lockIdempotencyKey(actor.id, key);
+    const previous = await this.repo.findByIdempotencyKey(actor.id, key);
+    if (previous) {
+      if (!Buffer.from(previous.requestHash).equals(hash)) {
+        throw new UnprocessableEntityException({
+          code: 'IDEMPOTENCY_KEY_REUSED',
+          message: 'this Idempotency-Key was used for a different request',
+        });
+      }
+      return { order: orderView(previous), replayed: true };
+    }
+
+    const quote = await this.quotes.find({ customerId: actor.id }, body.quoteId);
+    if (!quote) throw fieldError('QUOTE_NOT_FOUND', 'quoteId', '报价不存在 / no such quote');
+    if (quote.expiresAt.getTime() <= now.getTime()) {
+      const message = '报价已过期，请重新下单 / the quote has expired, please get a new one';
+      throw new GoneException({ code: 'QUOTE_EXPIRED', message, fields: [{ field: 'quoteId', messages: [message] }] });
+    }
+    if (quote.startAt.getTime() <= now.getTime()) throw startAtError('START_IN_PAST');
+    if (await this.repo.findByQuote(quote.id)) {
+      throw fieldError('QUOTE_ALREADY_USED', 'quoteId', '该报价已下单 / this quote has already been booked');
+    }
+    const address = await this.addresses.find(actor.id, quote.addressId);
+    if (!address)
+      throw fieldError('ADDRESS_NOT_FOUND', 'quoteId', '报价的地址已删除 / the quote’s address was removed');
+
+    const tenantId = this.tenantContext.tenantId();
+    const orderId = randomUUID();
+    let holdId: string | null = null;
+    if (quote.technicianId) {
+      // First, so a lost race fails before anything else is written (SlotTakenError → 409).
+      const hold = await this.busy.hold(quote.technicianId, { start: quote.startAt, end: quote.endAt }, 'booking', {
+        referenceId: orderId,
+        location: { lat: address.lat, lng: address.lng },
+      });
+      holdId = hold.id;
+    }
+
+    const settings = effectiveSettings(await this.repo.settings());
+    const store = await this.repo.store();
+    const localDate = localDateOf(now, store.timezone);
+    const seq = await this.repo.nextSequence(localDate);
+    const snapshot: AddressSnapshot = {
+      contactName: address.contactName,
+      phone: this.cipher.decrypt(address.phoneEnc, ADDRESS_PHONE_AAD(tenantId)),
+      addressText: address.addressText,
+      houseNumber: address.houseNumber,
+    };
+    const onArrival = body.paymentMethod === 'on_arrival';
+    const paymentDueAt = onArrival ? null : new Date(now.getTime() + settings.unpaidTimeoutMinutes * 60_000);
+
+    let order = await this.repo.create({
+      id: orderId,
+      orderNo: formatOrderNumber(settings.orderNumberPrefix ?? defaultPrefix(store.slug), localDate, seq),
+      customerId: actor.id,
+      quoteId: quote.id,
+      paymentMethod: body.paymentMethod,
+      serviceId: quote.serviceId,
+      serviceName: quote.serviceName,
+      durationMinutes: quote.durationMinutes,
+      totalMinutes: quote.totalMinutes,
+      technicianId: quote.technicianId,
+      holdId,
+      startAt: quote.startAt,
+      endAt: quote.endAt,
+      lines: quote.lines as Prisma.InputJsonValue,
+      subtotalFen: quote.subtotalFen,
+      adjustmentsFen: quote.adjustmentsFen,
+      totalFen: quote.totalFen,
+      addressEnc: new Uint8Array(this.cipher.encrypt(JSON.stringify(snapshot), ORDER_ADDRESS_AAD(tenantId))),
+      addressKind: address.kind,
+      addressLat: address.lat,
+      addressLng: address.lng,
+      contactPhoneMasked: address.phoneMasked,
+      notes: body.notes ?? null,
+      idempotencyKey: key,
+      requestHash: new Uint8Array(hash),
+      paymentDueAt,
+    });
+    const who = orderActorOf(actor);
+    await this.repo.insertEvent({
+      orderId,
+      event: 'place',
+      fromStatus: 'new',
+      toStatus: order.status,
+      actorType: who.type,
+      actorId: who.id,
+      reason: null,
+      details: { orderNo: order.orderNo, totalFen: order.totalFen, paymentMethod: order.paymentMethod },
+    });
+    if (onArrival) {
+      // 到付: nothing to wait for; the technician confirms collection later (payments module).
+      order = await this.transitions.apply(orderId, 'confirm_unpaid', who, 'pay on arrival', { locked: order });
+    } else {
+      await this.timers.unpaidTimeout(order, paymentDueAt!, now.getTime());
+    }
+    const remindAt = new Date(order.startAt.getTime() - settings.reminderMinutesBefore * 60_000);
+    if (remindAt.getTime() > now.getTime()) await this.timers.startReminder(order, remindAt, now.getTime());
+    return { order: orderView(order), replayed: false };
+  }
+
+  async list(ability: AppAbility, q: ListOrdersQuery): Promise<OrderDto[]> {
+    const filters: Prisma.OrderWhereInput[] = [accessibleBy(ability).ofType('Order')];
+    if (q.status) filters.push({ status: q.status });
+    if (q.technicianId) filters.push({ technicianId: q.technicianId });
+    if (q.from) filters.push({ startAt: { gte: q.from } });
+    if (q.to) filters.push({ startAt: { lt: q.to } });
+    return (await this.repo.list({ AND: filters }, q.limit)).map((o) => orderView(o));
+  }
+
+  async get(ability: AppAbility, id: string): Promise<OrderDto> {
+    const order = await this.repo.findOne(accessibleBy(ability).ofType('Order'), id);
+    if (!order) throw orderNotFound();
+    const events = ability.can('read', 'OrderEvent') ? await this.repo.events(id) : undefined;
+    return orderView(order, { address: this.address(order), events });
+  }
+
+  address(order: Order): AddressSnapshot {
+    return JSON.parse(
+      this.cipher.decrypt(order.addressEnc, ORDER_ADDRESS_AAD(this.tenantContext.tenantId())),
+    ) as AddressSnapshot;
+  }
+}

@@ -1,0 +1,349 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TenantContext } from '../src/platform/database/tenant-context';
+import { OrdersPaymentPort } from '../src/modules/orders/orders-payment.port';
+import { Factory, type TestTenant } from './support/factories';
+import { createTestApp, type TestApp } from './support/test-app';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { FAR, orderCustomer, orderStore, orderTechnician, tomorrowAt, type OrderStore } from './support/order-fixtures';
+
+describe('quotes and orders', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let f: Factory;
+  let a: TestTenant;
+  let b: TestTenant;
+  let storeA: OrderStore;
+  let storeB: OrderStore;
+  const tok: Record<string, string> = {};
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await createTestApp(db, { DB_POOL_MAX: '10', RUN_WORKERS: 'false' });
+    f = await Factory.create(db, t.app);
+    a = await f.newTenant({ slug: `jade-${randomUUID().slice(0, 6)}` });
+    b = await f.newTenant();
+    storeA = await orderStore(f, a);
+    storeB = await orderStore(f, b);
+    for (const [name, tenant, role] of [
+      ['ownerA', a, 'tenant_owner'],
+      ['managerA', a, 'store_manager'],
+      ['staffA', a, 'store_staff'],
+      ['ownerB', b, 'tenant_owner'],
+    ] as const) {
+      const s = await f.newStaff(tenant, { role });
+      tok[name] = await f.token({ id: s.id, role, tenantId: tenant.id });
+    }
+  });
+  afterAll(async () => {
+    await f?.close();
+    await t?.close();
+    await db?.drop();
+  });
+
+  const call = (
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    tenant: TestTenant,
+    path: string,
+    token?: string,
+    payload?: object,
+    headers: Record<string, string> = {},
+  ) =>
+    t.app.inject({
+      method,
+      url: `/t/${tenant.slug}/api/${path}`,
+      headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(payload ? { payload } : {}),
+    });
+
+  const quoteBody = (store: OrderStore, addressId: string, over: Record<string, unknown> = {}) => ({
+    serviceId: store.serviceId,
+    durationMinutes: 60,
+    addons: [],
+    addressId,
+    startAt: tomorrowAt(2),
+    ...over,
+  });
+
+  async function quote(store: OrderStore, c: { token: string; addressId: string }, over: Record<string, unknown> = {}) {
+    const res = await call('POST', store.tenant, 'quotes', c.token, quoteBody(store, c.addressId, over));
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json<{ id: string; totalFen: number; lines: Array<{ kind: string; amountFen: number }> }>();
+  }
+
+  const book = (tenant: TestTenant, token: string, quoteId: string, key = randomUUID(), extra: object = {}) =>
+    call('POST', tenant, 'orders', token, { quoteId, paymentMethod: 'sandbox', ...extra }, { 'idempotency-key': key });
+
+  describe('quotes', () => {
+    it('prices on the server with line items, travel from the chosen technician', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const techId = await orderTechnician(f, a); // home ~5.6 km north of the address
+      const res = await call('POST', a, 'quotes', c.token, {
+        ...quoteBody(storeA, c.addressId, { durationMinutes: 90, technicianId: techId }),
+        addons: [{ addonId: storeA.addonId, quantity: 2 }],
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const q = res.json();
+      expect(q.distanceOrigin).toBe('technician_home');
+      expect(q.lines.map((l: { kind: string }) => l.kind)).toEqual(['service', 'addon', 'travel']);
+      // 26800 + 2 × 3000 + ceil((5560 − 3000) / 1000) = 3 km × 200
+      expect(q.totalFen).toBe(26800 + 6000 + 600);
+      expect(new Date(q.expiresAt).getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
+    });
+
+    it('measures from the store for "any technician"', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const q = await quote(storeA, c);
+      expect(q).toMatchObject({ totalFen: 19800 });
+      expect((q as unknown as { distanceOrigin: string }).distanceOrigin).toBe('store');
+    });
+
+    it.each([
+      ['an address outside the service area', 'addressId', 'OUTSIDE_SERVICE_AREA', 'far'],
+      ['a start in the past', 'startAt', 'START_IN_PAST', { startAt: new Date(Date.now() - 3600_000).toISOString() }],
+      [
+        'a start inside the lead time',
+        'startAt',
+        'START_TOO_SOON',
+        { startAt: new Date(Date.now() + 10 * 60_000).toISOString() },
+      ],
+      [
+        'a start beyond the booking window',
+        'startAt',
+        'START_BEYOND_WINDOW',
+        { startAt: new Date(Date.now() + 40 * 86400_000).toISOString() },
+      ],
+      ['a duration not offered', 'durationMinutes', 'DURATION_NOT_OFFERED', { durationMinutes: 45 }],
+      ['another customer’s address', 'addressId', 'ADDRESS_NOT_FOUND', 'other'],
+      ['another store’s service', 'serviceId', 'SERVICE_NOT_FOUND', 'serviceB'],
+    ])('refuses %s with 400 naming %s', async (_name, field, code, over) => {
+      const c = await orderCustomer(f, t.app, a, over === 'far' ? FAR : undefined);
+      let body = quoteBody(storeA, c.addressId, typeof over === 'object' ? over : {});
+      if (over === 'other') body = { ...body, addressId: (await orderCustomer(f, t.app, a)).addressId };
+      if (over === 'serviceB') body = { ...body, serviceId: storeB.serviceId };
+      const res = await call('POST', a, 'quotes', c.token, body);
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json()).toMatchObject({ code, fields: [expect.objectContaining({ field })] });
+    });
+
+    it('rejects client-sent prices and is for customers only', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const res = await call('POST', a, 'quotes', c.token, { ...quoteBody(storeA, c.addressId), totalFen: 1 });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().fields[0].field).toBe('totalFen');
+      for (const who of ['ownerA', 'staffA']) {
+        expect((await call('POST', a, 'quotes', tok[who], quoteBody(storeA, c.addressId))).statusCode).toBe(403);
+      }
+      expect((await call('POST', a, 'quotes', undefined, quoteBody(storeA, c.addressId))).statusCode).toBe(401);
+      expect((await call('POST', b, 'quotes', c.token, quoteBody(storeB, c.addressId))).statusCode).toBe(403);
+    });
+  });
+
+  describe('booking', () => {
+    it('books a quote: order number, snapshot, first event, unpaid deadline', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const q = await quote(storeA, c);
+      const res = await book(a, c.token, q.id, randomUUID(), { notes: '请带床单' });
+      expect(res.statusCode, res.body).toBe(201);
+      const o = res.json();
+      expect(o).toMatchObject({
+        status: 'pending_payment',
+        totalFen: q.totalFen,
+        notes: '请带床单',
+        technicianId: null,
+      });
+      expect(o.orderNo).toMatch(/^JA\d{8}-\d{4}$/);
+      expect(new Date(o.paymentDueAt).getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
+      const detail = (await call('GET', a, `orders/${o.id}`, c.token)).json();
+      expect(detail.address).toMatchObject({ contactName: '王女士', houseNumber: '1号101室', kind: 'home' });
+      expect(detail.events).toEqual([expect.objectContaining({ event: 'place', toStatus: 'pending_payment' })]);
+      const raw = await f.query(`SELECT address_enc FROM orders WHERE id = $1`, [o.id]);
+      expect(Buffer.from(raw.rows[0].address_enc).toString('latin1')).not.toContain('101');
+    });
+
+    it('refuses a missing Idempotency-Key, an expired quote, a used quote', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const q = await quote(storeA, c);
+      const noKey = await call('POST', a, 'orders', c.token, { quoteId: q.id, paymentMethod: 'sandbox' });
+      expect(noKey.statusCode).toBe(400);
+      expect(noKey.json().fields[0].field).toBe('Idempotency-Key');
+      expect((await book(a, c.token, q.id)).statusCode).toBe(201);
+      const again = await book(a, c.token, q.id);
+      expect(again.statusCode).toBe(400);
+      expect(again.json().code).toBe('QUOTE_ALREADY_USED');
+
+      const old = await quote(storeA, c);
+      await f.query(`UPDATE quotes SET expires_at = now() - interval '1 second' WHERE id = $1`, [old.id]);
+      const expired = await book(a, c.token, old.id);
+      expect(expired.statusCode).toBe(410);
+      expect(expired.json()).toMatchObject({ code: 'QUOTE_EXPIRED', fields: [{ field: 'quoteId' }] });
+    });
+
+    it('same key + same body → the same order; same key + different body → 422', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const q = await quote(storeA, c);
+      const key = randomUUID();
+      const first = await book(a, c.token, q.id, key);
+      const second = await book(a, c.token, q.id, key);
+      expect([first.statusCode, second.statusCode]).toEqual([201, 201]);
+      expect(second.json().id).toBe(first.json().id);
+      expect(second.headers['idempotent-replayed']).toBe('true');
+      const other = await book(a, c.token, q.id, key, { notes: 'changed' });
+      expect(other.statusCode).toBe(422);
+      expect(other.json().code).toBe('IDEMPOTENCY_KEY_REUSED');
+    });
+
+    it('20 parallel requests with one Idempotency-Key → one order, all answers carry its id', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const techId = await orderTechnician(f, a);
+      const q = await quote(storeA, c, { technicianId: techId, startAt: tomorrowAt(5) });
+      const key = randomUUID();
+      const res = await Promise.all(Array.from({ length: 20 }, () => book(a, c.token, q.id, key)));
+      expect(res.map((r) => r.statusCode)).toEqual(Array(20).fill(201));
+      expect(new Set(res.map((r) => r.json().id)).size).toBe(1);
+      const n = await f.query(`SELECT count(*)::int AS n FROM orders WHERE customer_id = $1`, [c.id]);
+      expect(n.rows[0].n).toBe(1);
+      const holds = await f.query(
+        `SELECT count(*)::int AS n FROM technician_busy WHERE technician_id = $1 AND active`,
+        [techId],
+      );
+      expect(holds.rows[0].n).toBe(1);
+    });
+
+    it('50 customers booking one technician for overlapping times in parallel → exactly 1 wins, 49 get 409', async () => {
+      const techId = await orderTechnician(f, a);
+      const customers = await Promise.all(Array.from({ length: 50 }, () => orderCustomer(f, t.app, a)));
+      const quotes = [];
+      for (const [i, c] of customers.entries()) {
+        // 60-minute bookings starting every 10 minutes: each overlaps the first
+        const start = new Date(new Date(tomorrowAt(7)).getTime() + (i % 5) * 10 * 60_000).toISOString();
+        quotes.push(await quote(storeA, c, { technicianId: techId, startAt: start }));
+      }
+      const res = await Promise.all(customers.map((c, i) => book(a, c.token, quotes[i]!.id)));
+      const codes = res.map((r) => r.statusCode).sort();
+      expect(codes.filter((s) => s === 201)).toHaveLength(1);
+      expect(codes.filter((s) => s === 409)).toHaveLength(49);
+      expect(res.find((r) => r.statusCode === 409)!.json().code).toBe('SLOT_TAKEN');
+      const orders = await f.query(`SELECT count(*)::int AS n FROM orders WHERE technician_id = $1`, [techId]);
+      expect(orders.rows[0].n).toBe(1);
+    });
+
+    it('numbers orders per store and local day without gaps, also under concurrency', async () => {
+      const cs = await Promise.all(Array.from({ length: 10 }, () => orderCustomer(f, t.app, b)));
+      const qs = [];
+      for (const c of cs) qs.push(await quote(storeB, c));
+      const res = await Promise.all(cs.map((c, i) => book(b, c.token, qs[i]!.id)));
+      const seqs = res.map((r) => Number(r.json().orderNo.split('-')[1])).sort((x, y) => x - y);
+      expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    });
+  });
+
+  describe('visibility, roles and other stores', () => {
+    it('customers see only their own orders; staff see all; B’s ids via A → 404; A’s token at B → 403', async () => {
+      const c1 = await orderCustomer(f, t.app, a);
+      const c2 = await orderCustomer(f, t.app, a);
+      const o1 = (await book(a, c1.token, (await quote(storeA, c1)).id)).json();
+      const cb = await orderCustomer(f, t.app, b);
+      const ob = (await book(b, cb.token, (await quote(storeB, cb)).id)).json();
+
+      expect((await call('GET', a, `orders/${o1.id}`, c2.token)).statusCode).toBe(404);
+      const mine = (await call('GET', a, 'orders', c2.token)).json();
+      expect(mine.map((o: { id: string }) => o.id)).not.toContain(o1.id);
+      for (const who of ['ownerA', 'managerA', 'staffA']) {
+        expect((await call('GET', a, `orders/${o1.id}`, tok[who])).statusCode).toBe(200);
+        const listed = (await call('GET', a, `orders?status=pending_payment&limit=100`, tok[who])).json();
+        expect(listed.map((o: { id: string }) => o.id)).toContain(o1.id);
+      }
+      const gone = await call('GET', a, `orders/${ob.id}`, tok.ownerA);
+      expect(gone.statusCode).toBe(404);
+      expect(gone.body).not.toContain(ob.orderNo);
+      expect((await call('POST', a, `orders/${ob.id}/cancel`, c1.token, { reason: 'x' })).statusCode).toBe(404);
+      expect((await call('POST', a, `orders/${ob.id}/transitions`, tok.ownerA, { event: 'dispatch' })).statusCode).toBe(
+        404,
+      );
+      expect((await call('GET', b, `orders/${ob.id}`, tok.ownerA)).statusCode).toBe(403);
+      expect((await call('GET', b, 'orders', c1.token)).statusCode).toBe(403);
+      expect((await call('GET', a, 'orders')).statusCode).toBe(401);
+    });
+
+    it('only customers book; only owners/managers move orders; store staff read', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const q = await quote(storeA, c);
+      const techId = await orderTechnician(f, a);
+      const techToken = await f.token({ id: techId, role: 'technician', tenantId: a.id });
+      expect((await book(a, tok.ownerA, q.id)).statusCode).toBe(403);
+      expect((await book(a, techToken, q.id)).statusCode).toBe(403);
+      const o = (await book(a, c.token, q.id)).json();
+      expect((await call('POST', a, `orders/${o.id}/transitions`, tok.staffA, { event: 'dispatch' })).statusCode).toBe(
+        403,
+      );
+      expect((await call('POST', a, `orders/${o.id}/transitions`, c.token, { event: 'dispatch' })).statusCode).toBe(
+        403,
+      );
+      expect((await call('POST', a, `orders/${o.id}/cancel`, tok.staffA, { reason: 'x' })).statusCode).toBe(403);
+      // a technician sees no order that is not assigned to them
+      expect((await call('GET', a, `orders/${o.id}`, techToken)).statusCode).toBe(404);
+      expect((await call('GET', a, 'orders', techToken)).json()).toEqual([]);
+    });
+  });
+
+  describe('state changes', () => {
+    it('illegal transitions → 409 ILLEGAL_TRANSITION, nothing written', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const o = (await book(a, c.token, (await quote(storeA, c)).id)).json();
+      const res = await call('POST', a, `orders/${o.id}/transitions`, tok.managerA, { event: 'accept' });
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toMatchObject({ code: 'ILLEGAL_TRANSITION', from: 'pending_payment', event: 'accept' });
+      const ev = await f.query(`SELECT count(*)::int AS n FROM order_events WHERE order_id = $1`, [o.id]);
+      expect(ev.rows[0].n).toBe(1);
+    });
+
+    it('payment port: paid → assigned when a technician was chosen, replays change nothing, wrong amount refused', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const techId = await orderTechnician(f, a);
+      const q = await quote(storeA, c, { technicianId: techId, startAt: tomorrowAt(9) });
+      const o = (await book(a, c.token, q.id)).json();
+      const port = t.app.get(OrdersPaymentPort);
+      const ctx = t.app.get(TenantContext);
+      await expect(
+        ctx.run(a.id, () => port.markPaid(o.id, { paymentId: 'p1', amountFen: q.totalFen - 1 })),
+      ).rejects.toThrow();
+      const paid = await ctx.run(a.id, () => port.markPaid(o.id, { paymentId: 'p1', amountFen: q.totalFen }));
+      expect(paid.status).toBe('assigned');
+      const again = await ctx.run(a.id, () => port.markPaid(o.id, { paymentId: 'p1', amountFen: q.totalFen }));
+      expect(again.status).toBe('assigned');
+      const ev = await f.query(
+        `SELECT event, from_status, to_status FROM order_events WHERE order_id = $1 ORDER BY created_at`,
+        [o.id],
+      );
+      expect(ev.rows.map((r) => `${r.from_status}>${r.to_status}`)).toEqual([
+        'new>pending_payment',
+        'pending_payment>paid',
+        'paid>assigned',
+      ]);
+    });
+
+    it('cancel by policy: free early, records the refund owed and releases the technician', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const techId = await orderTechnician(f, a);
+      const q = await quote(storeA, c, { technicianId: techId, startAt: tomorrowAt(11) });
+      const o = (await book(a, c.token, q.id)).json();
+      await t.app
+        .get(TenantContext)
+        .run(a.id, () => t.app.get(OrdersPaymentPort).markPaid(o.id, { paymentId: 'p2', amountFen: q.totalFen }));
+      const res = await call('POST', a, `orders/${o.id}/cancel`, c.token, { reason: '临时有事' });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({
+        order: { status: 'cancelled' },
+        refund: { amountFen: q.totalFen, feeFen: 0, technicianShareFen: 0, status: 'pending' },
+      });
+      const busy = await f.query(`SELECT count(*)::int AS n FROM technician_busy WHERE technician_id = $1 AND active`, [
+        techId,
+      ]);
+      expect(busy.rows[0].n).toBe(0);
+      const twice = await call('POST', a, `orders/${o.id}/cancel`, c.token, { reason: 'again' });
+      expect(twice.statusCode).toBe(409);
+      expect(twice.json().code).toBe('ILLEGAL_TRANSITION');
+    });
+  });
+});
