@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../../generated/prisma/client';
+import { TenantContext } from '../../platform/database/tenant-context';
+
+export type BusyKind = 'booking' | 'hold' | 'block';
+
+export interface BusyRow {
+  id: string;
+  technicianId: string;
+  start: Date;
+  end: Date;
+  kind: BusyKind;
+  referenceId: string | null;
+  active: boolean;
+  locationLat: number | null;
+  locationLng: number | null;
+}
+
+export interface NewBusy {
+  technicianId: string;
+  start: Date;
+  end: Date;
+  kind: BusyKind;
+  referenceId: string | null;
+  location: { lat: number; lng: number } | null;
+  note: string | null;
+}
+
+const SAVEPOINT = 'technician_busy_insert';
+
+/** technician_busy through raw SQL: Prisma has no type for tstzrange. */
+@Injectable()
+export class BusyTimeRepository {
+  constructor(private readonly tenantContext: TenantContext) {}
+
+  /**
+   * Inserts inside a savepoint, so an exclusion violation leaves the caller's unit of work usable
+   * (a booking can catch it and try another technician in the same transaction).
+   */
+  async insert(b: NewBusy): Promise<string> {
+    const db = this.tenantContext.db();
+    await db.$executeRawUnsafe(`SAVEPOINT ${SAVEPOINT}`);
+    try {
+      const rows = await db.$queryRaw<{ id: string }[]>`
+        INSERT INTO technician_busy
+          (tenant_id, technician_id, during, kind, reference_id, location_lat, location_lng, note)
+        VALUES (${this.tenantContext.tenantId()}::uuid, ${b.technicianId}::uuid,
+                tstzrange(${b.start}::timestamptz, ${b.end}::timestamptz, '[)'), ${b.kind},
+                ${b.referenceId}::uuid, ${b.location?.lat ?? null}::float8, ${b.location?.lng ?? null}::float8, ${b.note})
+        RETURNING id`;
+      await db.$executeRawUnsafe(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+      return rows[0]!.id;
+    } catch (e) {
+      await db.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+      throw e;
+    }
+  }
+
+  /** Marks active rows inactive; returns how many changed. */
+  async release(where: { id?: string; referenceId?: string }): Promise<number> {
+    const db = this.tenantContext.db();
+    if (where.id) {
+      return db.$executeRaw`
+        UPDATE technician_busy SET active = false, released_at = now() WHERE id = ${where.id}::uuid AND active`;
+    }
+    return db.$executeRaw`
+      UPDATE technician_busy SET active = false, released_at = now()
+       WHERE reference_id = ${where.referenceId}::uuid AND active`;
+  }
+
+  async findById(id: string): Promise<BusyRow | null> {
+    const rows = await this.tenantContext.db().$queryRaw<BusyRow[]>`
+      SELECT ${Prisma.raw(COLUMNS)} FROM technician_busy WHERE id = ${id}::uuid`;
+    return rows[0] ?? null;
+  }
+
+  /** Active busy time of these technicians overlapping [from, to). */
+  async activeOverlapping(technicianIds: readonly string[], from: Date, to: Date): Promise<BusyRow[]> {
+    if (technicianIds.length === 0) return [];
+    return this.tenantContext.db().$queryRaw<BusyRow[]>`
+      SELECT ${Prisma.raw(COLUMNS)} FROM technician_busy
+       WHERE active AND technician_id = ANY(${[...technicianIds]}::uuid[])
+         AND during && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')
+       ORDER BY technician_id, lower(during)`;
+  }
+}
+
+const COLUMNS = `id, technician_id AS "technicianId", lower(during) AS start, upper(during) AS "end", kind,
+  reference_id AS "referenceId", active, location_lat AS "locationLat", location_lng AS "locationLng"`;
