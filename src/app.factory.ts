@@ -9,6 +9,7 @@ import { AllExceptionsFilter } from './platform/http/all-exceptions.filter';
 import { createValidationPipe } from './platform/http/validation';
 import { setupSwagger } from './platform/http/swagger';
 import { installFastifyErrorHandler } from './platform/http/fastify-errors';
+import { serveTenantAssets } from './platform/http/tenant-assets';
 import { rewriteTenantPath, type RawRequestWithSlug } from './platform/tenancy/tenant-path';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -33,6 +34,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   const fastify = app.getHttpAdapter().getInstance();
   installFastifyErrorHandler(fastify);
+  await serveTenantAssets(fastify, config.TENANTS_DIR);
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });

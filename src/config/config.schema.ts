@@ -46,8 +46,16 @@ export const configSchema = z.object({
   /** Where uploaded files go: `local` (FILES_DIR) or any S3-compatible store (S3_*). */
   FILES_DRIVER: z.enum(['local', 's3']).default('local'),
   FILES_DIR: z.string().min(1).default('.data/files'),
-  FILES_MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
-  FILES_MAX_CERTIFICATE_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  FILES_MAX_IMAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
+  FILES_MAX_CERTIFICATE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   S3_BUCKET: z.string().optional(),
   S3_ENDPOINT: z.string().optional(),
   S3_REGION: z.string().default('us-east-1'),
@@ -59,6 +67,8 @@ export const configSchema = z.object({
     .transform((v) => v === 'true'),
   /** A technician's app position is stored at most once per this interval (extra pings are dropped). */
   TECHNICIAN_LOCATION_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /** The declarative stores (tenants/{slug}/tenant.yaml); their logos are served from here. */
+  TENANTS_DIR: z.string().default('tenants'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Run BullMQ workers in this process (the API can also run without them). */
@@ -68,6 +78,17 @@ export const configSchema = z.object({
     .transform((v) => v === 'true'),
   /** Base delay of the exponential retry backoff of background jobs. */
   QUEUE_BACKOFF_MS: z.coerce.number().int().min(1).max(600_000).default(5_000),
+  /** The sandbox payment provider (local checkout page); never enable in production. */
+  PAYMENT_SANDBOX_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Platform fee taken from each completed order, in basis points (500 = 5 %). */
+  PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(3000).default(500),
+  /** Reconciliation asks the provider about payments still pending this long after creation. */
+  PAYMENT_RECONCILE_AFTER_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  /** How often each store's reconciliation job runs. */
+  PAYMENT_RECONCILE_EVERY_MS: z.coerce.number().int().min(1000).default(300_000),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')

@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../../config/load-config';
 import type { AppConfig } from '../../config/config.schema';
 import { PRISMA } from '../database/database.tokens';
 import type { PrismaClient } from '../database/prisma';
+import { TenantContext } from '../database/tenant-context';
 
 export type TenantStatus = 'pending' | 'active' | 'suspended' | 'rejected';
 
@@ -37,6 +38,7 @@ export class TenantDirectory implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tenantContext: TenantContext,
   ) {
     this.channel = `${config.REDIS_PREFIX}:${CHANNEL}`;
   }
@@ -72,10 +74,15 @@ export class TenantDirectory implements OnModuleInit, OnApplicationShutdown {
     return info;
   }
 
-  /** Call after any change to a tenant row (status, branding). */
+  /**
+   * Call after any change to a tenant row (status, branding). Inside a unit of work the caches
+   * are dropped once it commits; dropping them earlier would let a concurrent read cache the old row.
+   */
   async invalidate(): Promise<void> {
-    this.bySlug.clear();
-    await this.publisher?.publish(this.channel, '1');
+    await this.tenantContext.afterCommit(async () => {
+      this.bySlug.clear();
+      await this.publisher?.publish(this.channel, '1');
+    });
   }
 }
 
