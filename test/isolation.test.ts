@@ -363,6 +363,7 @@ describe('tenancy wall (isolation suite, as the app role)', () => {
           if (column === 'tenant_id') continue;
           if (type === 'uuid') copy[column] = randomUUID();
           else if (/int|numeric/.test(type)) copy[column] = Number(copy[column]) + 1_000_000;
+          else if (type === 'date') copy[column] = '1901-01-01';
           else copy[column] = `${String(copy[column])}-copy`;
         }
         const cols = t.insertable.map(ident).join(', ');
