@@ -6,6 +6,7 @@ import { DatabaseModule } from './platform/database/database.module';
 import { RedisModule } from './platform/redis/redis.module';
 import { CryptoModule } from './platform/crypto/crypto.module';
 import { PlatformKernelModule } from './platform/platform-kernel.module';
+import { RealtimeModule } from './platform/realtime/realtime.module';
 import { QueueModule } from './platform/queue/queue.module';
 import { MailModule } from './platform/mail/mail.module';
 import { HealthController } from './platform/health/health.controller';
@@ -27,7 +28,20 @@ import { AddressesModule } from './modules/addresses/addresses.module';
 import { OrdersModule } from './modules/orders/orders.module';
 
 /** Feature modules, one per capability (each registers itself here with a one-line edit). */
-const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, CustomersModule, FilesModule, CatalogModule, TechniciansModule, SignupModule, PlatformConsoleModule, StoreProfileModule, SchedulingModule, AvailabilityModule, AddressesModule, OrdersModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [
+  AuthModule,
+  CustomersModule,
+  FilesModule,
+  CatalogModule,
+  TechniciansModule,
+  SignupModule,
+  PlatformConsoleModule,
+  StoreProfileModule,
+  SchedulingModule,
+  AvailabilityModule,
+  AddressesModule,
+  OrdersModule,
+];
 
 @Module({})
 export class AppModule {
@@ -46,6 +60,7 @@ export class AppModule {
         RedisModule,
         CryptoModule,
         PlatformKernelModule,
+        RealtimeModule,
         QueueModule.forRoot(),
         MailModule,
         ...(FEATURE_MODULES ?? []),

@@ -1,5 +1,7 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { from, lastValueFrom, type Observable } from 'rxjs';
+import { NO_TRANSACTION } from '../http/route-metadata';
 import { appRequest } from '../http/request-context';
 import { TenantContext } from '../database/tenant-context';
 import { keepsWrites } from '../database/keep-writes';
@@ -13,11 +15,17 @@ type Outcome = { value: unknown } | { error: unknown };
  */
 @Injectable()
 export class TenantTransactionInterceptor implements NestInterceptor {
-  constructor(private readonly tenantContext: TenantContext) {}
+  constructor(
+    private readonly tenantContext: TenantContext,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const tenant = appRequest(ctx).tenant;
     if (!tenant) return next.handle();
+    if (this.reflector.getAllAndOverride<boolean>(NO_TRANSACTION, [ctx.getHandler(), ctx.getClass()])) {
+      return next.handle();
+    }
     const outcome = this.tenantContext.run(tenant.id, async (): Promise<Outcome> => {
       try {
         return { value: await lastValueFrom(next.handle(), { defaultValue: undefined }) };
