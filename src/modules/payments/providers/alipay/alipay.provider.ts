@@ -86,8 +86,11 @@ export class AlipayProvider implements PaymentProvider<AlipayCredentials> {
     if (params['sign_type'] && params['sign_type'] !== 'RSA2') {
       throw new CallbackRejectedError('signature', `sign_type ${params['sign_type']} is not accepted`);
     }
-    // V2: the values are already URL-decoded by the form parser; decoding again would corrupt '%'.
-    if (!this.sdk(c).checkNotifySignV2(params)) {
+    // Alipay (like its Java SDK) leaves empty values out of the signed content; alipay-sdk for
+    // Node would include them as `key=`, so drop them first. V2: the values are already
+    // URL-decoded by the form parser; decoding again would corrupt '%'.
+    const signed = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== ''));
+    if (!this.sdk(c).checkNotifySignV2(signed)) {
       throw new CallbackRejectedError('signature', 'RSA2 signature does not verify with the Alipay public key');
     }
     if (params['app_id'] !== c.appId || (c.sellerId !== undefined && params['seller_id'] !== c.sellerId)) {
