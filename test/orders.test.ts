@@ -345,5 +345,104 @@ describe('quotes and orders', () => {
       expect(twice.statusCode).toBe(409);
       expect(twice.json().code).toBe('ILLEGAL_TRANSITION');
     });
+
+    it('late cancel after departure: fee by the schedule, the technician gets their share', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const techId = await orderTechnician(f, a);
+      const q = await quote(storeA, c, { technicianId: techId, startAt: tomorrowAt(13) });
+      const o = (await book(a, c.token, q.id)).json();
+      await t.app
+        .get(TenantContext)
+        .run(a.id, () => t.app.get(OrdersPaymentPort).markPaid(o.id, { paymentId: 'p3', amountFen: q.totalFen }));
+      for (const event of ['accept', 'depart']) {
+        const r = await call('POST', a, `orders/${o.id}/transitions`, tok.managerA, { event });
+        expect(r.statusCode, r.body).toBe(200);
+      }
+      // 20 minutes before the start: inside the 30-minute step (50 %)
+      await f.query(`UPDATE orders SET start_at = now() + interval '20 minutes' WHERE id = $1`, [o.id]);
+      const res = await call('POST', a, `orders/${o.id}/cancel`, c.token, { reason: '改期' });
+      expect(res.statusCode, res.body).toBe(200);
+      const fee = Math.floor(q.totalFen / 2);
+      expect(res.json().refund).toEqual({
+        amountFen: q.totalFen - fee,
+        feeFen: fee,
+        technicianShareFen: Math.floor(fee / 2),
+        status: 'pending',
+      });
+      const rr = await f.query(`SELECT amount_fen, status FROM refund_requests WHERE order_id = $1`, [o.id]);
+      expect(rr.rows).toEqual([{ amount_fen: q.totalFen - fee, status: 'pending' }]);
+    });
+
+    it('technician sees the address only while the job is theirs; 加钟 extends end, busy time and the charge', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const techId = await orderTechnician(f, a);
+      const techToken = await f.token({ id: techId, role: 'technician', tenantId: a.id });
+      const ext = await f.query<{ id: string }>(
+        `INSERT INTO service_addons (tenant_id, service_id, kind, name_zh, minutes, price_fen, max_quantity)
+         VALUES ($1, $2, 'extension', '加钟30分钟', 30, 9900, 2) RETURNING id`,
+        [a.id, storeA.serviceId],
+      );
+      const q = await quote(storeA, c, { technicianId: techId, startAt: tomorrowAt(15) });
+      const o = (await book(a, c.token, q.id)).json();
+      expect((await call('GET', a, `orders/${o.id}`, techToken)).statusCode).toBe(404);
+      const early = await call('POST', a, `orders/${o.id}/extensions`, tok.managerA, {
+        addonId: ext.rows[0]!.id,
+        quantity: 1,
+      });
+      expect(early.statusCode).toBe(409);
+      await t.app
+        .get(TenantContext)
+        .run(a.id, () => t.app.get(OrdersPaymentPort).markPaid(o.id, { paymentId: 'p4', amountFen: q.totalFen }));
+      const assigned = await call('GET', a, `orders/${o.id}`, techToken);
+      expect(assigned.statusCode).toBe(200);
+      expect(assigned.json().address).toMatchObject({ houseNumber: '1号101室' });
+      for (const event of ['accept', 'depart', 'arrive', 'start_service']) {
+        expect((await call('POST', a, `orders/${o.id}/transitions`, tok.managerA, { event })).statusCode).toBe(200);
+      }
+      const material = await call('POST', a, `orders/${o.id}/extensions`, tok.managerA, {
+        addonId: storeA.addonId,
+        quantity: 1,
+      });
+      expect(material.statusCode).toBe(400);
+      expect(material.json().fields[0].field).toBe('addonId');
+      const res = await call('POST', a, `orders/${o.id}/extensions`, tok.managerA, {
+        addonId: ext.rows[0]!.id,
+        quantity: 2,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json()).toMatchObject({ minutes: 60, amountFen: 19800, status: 'pending_payment' });
+      expect(new Date(res.json().order.endAt).getTime() - new Date(o.endAt).getTime()).toBe(60 * 60_000);
+      const busy = await f.query(
+        `SELECT upper(during) AS end FROM technician_busy WHERE technician_id = $1 AND active`,
+        [techId],
+      );
+      expect(busy.rows.map((r) => new Date(r.end).getTime())).toEqual([new Date(res.json().order.endAt).getTime()]);
+      await t.app
+        .get(TenantContext)
+        .run(a.id, () =>
+          t.app.get(OrdersPaymentPort).markExtensionPaid(res.json().id, { paymentId: 'p5', amountFen: 19800 }),
+        );
+      const paid = await f.query(`SELECT paid_fen FROM orders WHERE id = $1`, [o.id]);
+      expect(paid.rows[0].paid_fen).toBe(q.totalFen + 19800);
+
+      expect(
+        (await call('POST', a, `orders/${o.id}/transitions`, tok.managerA, { event: 'complete' })).statusCode,
+      ).toBe(200);
+      const done = await call('GET', a, `orders/${o.id}`, techToken);
+      expect(done.statusCode).toBe(200);
+      expect(done.json().address).toBeUndefined();
+      const log = (await call('GET', a, `orders/${o.id}`, tok.managerA)).json();
+      expect(log.events.map((e: { event: string }) => e.event)).toEqual([
+        'place',
+        'pay',
+        'assign',
+        'accept',
+        'depart',
+        'arrive',
+        'start_service',
+        'extend',
+        'complete',
+      ]);
+    });
   });
 });

@@ -1,7 +1,8 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Order } from '../../generated/prisma/client';
 import { SYSTEM } from './order-actor';
 import { OrderTransitions } from './order-transitions.service';
+import { OrdersRepository } from './orders.repository';
 import { orderNotFound } from './orders.service';
 
 /**
@@ -18,7 +19,10 @@ import { orderNotFound } from './orders.service';
  */
 @Injectable()
 export class OrdersPaymentPort {
-  constructor(private readonly transitions: OrderTransitions) {}
+  constructor(
+    private readonly transitions: OrderTransitions,
+    private readonly repo: OrdersRepository,
+  ) {}
 
   async markPaid(orderId: string, payment: { paymentId: string; amountFen: number }): Promise<Order> {
     const order = await this.transitions.lock(orderId);
@@ -37,6 +41,26 @@ export class OrdersPaymentPort {
     });
     const next = paid.technicianId ? 'assign' : 'dispatch';
     return this.transitions.apply(orderId, next, SYSTEM, 'paid', { locked: paid });
+  }
+
+  /**
+   * A 加钟 supplementary charge was paid: the extension becomes `paid` and the order's `paid_fen`
+   * grows by it (so refunds and the ledger see one paid total). Same paymentId again → no change.
+   */
+  async markExtensionPaid(extensionId: string, payment: { paymentId: string; amountFen: number }): Promise<void> {
+    const ext = await this.repo.lockExtension(extensionId);
+    if (!ext) throw new NotFoundException({ code: 'EXTENSION_NOT_FOUND', message: 'extension not found' });
+    if (ext.status === 'paid' && ext.paymentId === payment.paymentId) return;
+    if (ext.status !== 'pending_payment' || payment.amountFen !== ext.amountFen) {
+      throw new ConflictException({
+        code: 'PAYMENT_AMOUNT_MISMATCH',
+        message: 'extension is not payable with this amount',
+      });
+    }
+    const order = await this.transitions.lock(ext.orderId);
+    if (!order) throw orderNotFound();
+    await this.repo.updateExtension(extensionId, { status: 'paid', paymentId: payment.paymentId });
+    await this.repo.update(order.id, { paidFen: order.paidFen + payment.amountFen });
   }
 
   async markRefunded(orderId: string, amountFen: number): Promise<Order> {

@@ -37,7 +37,9 @@ import {
   CancelResultDto,
   CreateOrderDto,
   ListOrdersQuery,
+  ExtendOrderDto,
   OrderDto,
+  OrderExtensionDto,
   TransitionDto,
 } from './dto/order.dto';
 import { OrderActionsService } from './order-actions.service';
@@ -122,8 +124,12 @@ export class OrdersController {
   @ApiOperation({ summary: 'One order with its address and event log' })
   @ApiOkResponse({ type: OrderDto })
   @ApiNotFoundResponse({ description: 'no such order visible to you' })
-  get(@Req() req: AppRequest, @Param('id', new ParseUUIDPipe()) id: string): Promise<OrderDto> {
-    return this.orders.get(abilityOf(req), id);
+  get(
+    @Req() req: AppRequest,
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<OrderDto> {
+    return this.orders.get(abilityOf(req), actor, id);
   }
 
   @Post(':id/cancel')
@@ -158,5 +164,24 @@ export class OrdersController {
     @Body() body: TransitionDto,
   ): Promise<OrderDto> {
     return this.actions.transition(abilityOf(req), actor, id, body);
+  }
+
+  @Post(':id/extensions')
+  @HttpCode(201)
+  @CheckPolicies((a) => a.can('update', 'Order'))
+  @ApiOperation({ summary: '加钟: extend a service in progress (owner/manager); creates a supplementary charge' })
+  @ApiCreatedResponse({ type: OrderExtensionDto })
+  @ApiBadRequestResponse({ description: 'addonId is not an extension offered with this service, or quantity too high' })
+  @ApiNotFoundResponse({ description: 'no such order in this store' })
+  @ApiConflictResponse({
+    description: 'ILLEGAL_TRANSITION (not in service) or SLOT_TAKEN (runs into the next booking)',
+  })
+  extend(
+    @Req() req: AppRequest,
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ExtendOrderDto,
+  ): Promise<OrderExtensionDto> {
+    return this.actions.extend(abilityOf(req), actor, id, body);
   }
 }

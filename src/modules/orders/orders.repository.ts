@@ -103,6 +103,22 @@ export class OrdersRepository {
     return this.db.orderExtension.create({ data: { ...data, tenantId: this.tenantId } });
   }
 
+  activeAddon(id: string) {
+    return this.db.serviceAddon.findFirst({ where: { tenantId: this.tenantId, id, active: true } });
+  }
+
+  /** Locks an extension row; null when it does not exist here. */
+  async lockExtension(id: string) {
+    const rows = await this.db.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM order_extensions WHERE tenant_id = ${this.tenantId}::uuid AND id = ${id}::uuid FOR UPDATE`;
+    if (rows.length === 0) return null;
+    return this.db.orderExtension.findUnique({ where: { tenantId_id: { tenantId: this.tenantId, id } } });
+  }
+
+  updateExtension(id: string, data: Prisma.OrderExtensionUncheckedUpdateInput) {
+    return this.db.orderExtension.update({ where: { tenantId_id: { tenantId: this.tenantId, id } }, data });
+  }
+
   insertRefundRequest(data: Omit<Prisma.RefundRequestUncheckedCreateInput, 'tenantId'>): Promise<RefundRequest> {
     return this.db.refundRequest.create({ data: { ...data, tenantId: this.tenantId } });
   }

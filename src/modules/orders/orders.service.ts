@@ -23,6 +23,8 @@ import { fieldError } from './quotes.service';
 
 export const orderNotFound = () => new NotFoundException({ code: 'ORDER_NOT_FOUND', message: 'order not found' });
 
+const TECHNICIAN_SEES_ADDRESS = ['assigned', 'accepted', 'departed', 'arrived', 'in_service'];
+
 export interface CreatedOrder {
   order: OrderDto;
   /** true when an earlier request with the same Idempotency-Key made it */
@@ -165,11 +167,13 @@ export class OrdersService {
     return (await this.repo.list({ AND: filters }, q.limit)).map((o) => orderView(o));
   }
 
-  async get(ability: AppAbility, id: string): Promise<OrderDto> {
+  async get(ability: AppAbility, actor: Actor, id: string): Promise<OrderDto> {
     const order = await this.repo.findOne(accessibleBy(ability).ofType('Order'), id);
     if (!order) throw orderNotFound();
     const events = ability.can('read', 'OrderEvent') ? await this.repo.events(id) : undefined;
-    return orderView(order, { address: this.address(order), events });
+    // PIPL: a technician sees the exact address only while the job is theirs and not over.
+    const showAddress = actor.kind !== 'technician' || TECHNICIAN_SEES_ADDRESS.includes(order.status);
+    return orderView(order, { address: showAddress ? this.address(order) : undefined, events });
   }
 
   address(order: Order): AddressSnapshot {

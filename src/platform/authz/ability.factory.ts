@@ -45,6 +45,10 @@ export class AbilityFactory {
         can('manage', ['Customer', 'Technician', 'TechnicianTier', 'TechnicianCertificate']);
         can('read', ['StaffAccount', 'AuditEvent', 'StoreSettings']);
         can(['create', 'update'], 'StaffAccount', { role: 'store_staff' });
+        // Money: reconciliation, refunds (incl. approving beyond policy), 到付 corrections.
+        can('read', ['Payment', 'PaymentMismatch', 'JournalEntry']);
+        can(['create', 'read', 'approve'], 'Refund');
+        can('collect', 'Payment');
         break;
       case 'store_staff':
         can('read', ['ShiftTemplate', 'ShiftOverride']);
@@ -54,11 +58,14 @@ export class AbilityFactory {
         can('read', 'StaffAccount', { id: actor.id });
         // ID numbers and certificates are for the owner and managers only (masked form otherwise).
         cannot('read', 'Technician', 'idNumber');
+        // Refunds they enter wait for a manager's approval.
+        can('read', ['Payment', 'PaymentMismatch']);
+        can(['create', 'read'], 'Refund');
         break;
       case 'technician':
         can('read', ['ShiftTemplate', 'ShiftOverride'], { technicianId: actor.id });
-        // Orders assigned to them (their address snapshot is decrypted only while the order is theirs).
-        can('read', 'Order', { technicianId: actor.id });
+        // Orders assigned to them once paid (the address only while the job is active: OrdersService).
+        can('read', 'Order', { technicianId: actor.id, status: { notIn: ['pending_payment'] } });
         can('read', 'Technician', { id: actor.id });
         // Self-service only (application while unreviewed, location, duty status); tier,
         // status and the approved profile are the store's to change.
@@ -66,6 +73,8 @@ export class AbilityFactory {
         cannot('read', 'Technician', 'idNumber');
         can('read', 'TechnicianCertificate', { technicianId: actor.id });
         can('read', 'TechnicianTier');
+        // 到付: confirms the cash of an order assigned to them (the service checks whose it is).
+        can('collect', 'Payment');
         break;
       case 'customer':
         can(['read', 'update'], 'Customer', { id: actor.id });
@@ -75,6 +84,9 @@ export class AbilityFactory {
         can(['create', 'read'], 'Order', { customerId: actor.id });
         can('cancel', 'Order', { customerId: actor.id });
         can('read', 'OrderEvent');
+        // Pays and asks refunds of own orders (the services filter to the customer's orders).
+        can('create', 'Payment');
+        can(['create', 'read'], 'Refund');
         break;
       case undefined:
         break;
@@ -84,6 +96,8 @@ export class AbilityFactory {
       // orders through their own endpoints (transitions, cancel), never by booking as someone.
       cannot(['create', 'update', 'delete'], 'CustomerAddress');
       cannot('create', ['Quote', 'Order']);
+      // Paying is for the customer who owns the order (merchant settings stay owner-only: `manage all`).
+      cannot('create', 'Payment');
     }
     if (actor && actor.kind !== 'operator') {
       // Everyone manages their own sign-in sessions, nobody else's (not even the owner's

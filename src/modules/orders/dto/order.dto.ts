@@ -47,6 +47,18 @@ export class TransitionDto {
   reason?: string;
 }
 
+export class ExtendOrderDto {
+  @ApiProperty({ format: 'uuid', description: 'an extension (加钟) add-on offered with the order’s service' })
+  @IsUUID()
+  addonId!: string;
+
+  @ApiProperty({ minimum: 1, maximum: 20, example: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  quantity!: number;
+}
+
 export class ListOrdersQuery {
   @ApiPropertyOptional({ enum: ORDER_STATUSES })
   @IsOptional()
@@ -172,4 +184,17 @@ export class CancelResultDto {
   order!: OrderDto;
   @ApiProperty({ type: RefundDueDto, nullable: true })
   refund!: RefundDueDto | null;
+}
+
+export class OrderExtensionDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty()
+  minutes!: number;
+  @ApiProperty({ description: 'supplementary charge in fen, collected by the payments module' })
+  amountFen!: number;
+  @ApiProperty({ enum: ['pending_payment', 'paid', 'cancelled'] })
+  status!: string;
+  @ApiProperty({ type: OrderDto })
+  order!: OrderDto;
 }
