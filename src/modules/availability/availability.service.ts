@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { BookingSettingsRepository } from '../scheduling/booking-settings.repository';
-import { expandShifts } from '../scheduling/shift-expander';
+import { expandShifts, ZoneCalendar } from '../scheduling/shift-expander';
 import { isInServiceArea } from '../store-profile/service-area';
 import { StoreProfileRepository } from '../store-profile/store-profile.repository';
 import { serviceAreaOf } from '../store-profile/store-profile.view';
@@ -82,11 +82,12 @@ export class AvailabilityService {
     }
 
     const storePoint = profile?.lat != null && profile.lng != null ? { lat: profile.lat, lng: profile.lng } : null;
+    const calendar = new ZoneCalendar(zone);
     const days: TechnicianDay[] = technicians.map((t) => ({
       id: t.id,
       // a shift starts from home; without one, from where the app last saw them, else the store
       origin: t.home ?? t.last ?? storePoint,
-      shifts: expandShifts({ zone, range, templates: t.templates, overrides: t.overrides }),
+      shifts: expandShifts({ zone, range, templates: t.templates, overrides: t.overrides, calendar }),
       busy: t.busy.map((b) => ({
         start: b.start,
         end: b.end,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   expandShifts,
   mergeIntervals,
+  ZoneCalendar,
   subtract,
   type ShiftOverrideRule,
   type ShiftTemplateRule,
@@ -124,6 +125,20 @@ describe('expandShifts', () => {
       expect(iso(out[0]!.start, zone)).toBe('2026-03-29T03:30:00+02:00');
       expect((out[0]!.end - out[0]!.start) / HOUR).toBe(2.5);
     });
+  });
+
+  it('gives the same shifts with a calendar shared across technicians, and only for its own zone', () => {
+    const zone = 'Europe/Berlin';
+    const range = { start: at('2026-03-27T00:00', zone), end: at('2026-04-03T00:00', zone) };
+    const calendar = new ZoneCalendar(zone);
+    const a = [{ weekday: 7, startTime: '22:00', endTime: '05:00' }, ...weekdays('09:00', '17:00')];
+    const b = weekdays('10:00', '18:00');
+    for (const templates of [a, b, a]) {
+      expect(expandShifts({ zone, range, templates, overrides: [], calendar })).toEqual(
+        expandShifts({ zone, range, templates, overrides: [] }),
+      );
+    }
+    expect(() => expandShifts({ zone: 'UTC', range, templates: b, overrides: [], calendar })).toThrow(/zone/);
   });
 
   it('merges and subtracts intervals', () => {

@@ -33,6 +33,56 @@ export interface ExpandShiftsInput {
   range: Interval;
   templates: readonly ShiftTemplateRule[];
   overrides: readonly ShiftOverrideRule[];
+  /** Share one calendar across the technicians of a request: most of them have the same hours. */
+  calendar?: ZoneCalendar;
+}
+
+interface LocalDay {
+  date: string;
+  weekday: number;
+  nextDate: string;
+}
+
+/**
+ * Memoised local-time arithmetic for one zone. Resolving a wall-clock time in a zone is the
+ * expensive part of expansion (Intl under luxon); 50 technicians × 9 days repeat the same few
+ * (date, time) pairs, so a request resolves each pair once.
+ */
+export class ZoneCalendar {
+  private readonly instants = new Map<string, number | null>();
+  private readonly dayLists = new Map<string, LocalDay[]>();
+
+  constructor(readonly zone: string) {}
+
+  /** Local dates from the day before `range.start` to the day of `range.end`, inclusive. */
+  days(range: Interval): LocalDay[] {
+    const key = `${range.start}:${range.end}`;
+    const hit = this.dayLists.get(key);
+    if (hit) return hit;
+    const out: LocalDay[] = [];
+    // A night shift that began the day before the range may still run into it.
+    let day = DateTime.fromMillis(range.start, { zone: this.zone }).startOf('day').minus({ days: 1 });
+    const lastDay = DateTime.fromMillis(range.end, { zone: this.zone }).startOf('day');
+    while (day <= lastDay) {
+      const next = day.plus({ days: 1 });
+      out.push({ date: day.toISODate()!, weekday: day.weekday, nextDate: next.toISODate()! });
+      day = next;
+    }
+    this.dayLists.set(key, out);
+    return out;
+  }
+
+  /** The instant of local `date` + `time` ('HH:mm'); null when invalid. */
+  instant(date: string, time: string): number | null {
+    const key = `${date}T${time}`;
+    let v = this.instants.get(key);
+    if (v === undefined) {
+      const dt = DateTime.fromISO(key, { zone: this.zone });
+      v = dt.isValid ? dt.toMillis() : null;
+      this.instants.set(key, v);
+    }
+    return v;
+  }
 }
 
 /**
@@ -44,43 +94,46 @@ export interface ExpandShiftsInput {
  * availability rules treat a technician's continuous working time as one block.
  */
 export function expandShifts(input: ExpandShiftsInput): Interval[] {
-  const { zone, range } = input;
-  // A night shift that began the day before the range may still run into it.
-  let day = DateTime.fromMillis(range.start, { zone }).startOf('day').minus({ days: 1 });
-  const lastDay = DateTime.fromMillis(range.end, { zone }).startOf('day');
+  const { range } = input;
+  const calendar = input.calendar ?? new ZoneCalendar(input.zone);
+  if (calendar.zone !== input.zone) throw new Error('calendar of another zone');
   const overridesByDate = groupBy(input.overrides, (o) => o.date);
   const templatesByWeekday = groupBy(input.templates, (t) => String(t.weekday));
 
   const worked: Interval[] = [];
   const cut: Interval[] = [];
-  while (day <= lastDay) {
-    const date = day.toISODate() as string;
-    const overrides = overridesByDate.get(date) ?? [];
+  for (const day of calendar.days(range)) {
+    const overrides = overridesByDate.get(day.date) ?? [];
     const dayOff = overrides.some((o) => o.kind === 'off' || (o.kind === 'leave' && o.startTime === null));
     const work = overrides.filter((o) => o.kind === 'work');
     if (!dayOff) {
       const spans = work.length > 0 ? work : (templatesByWeekday.get(String(day.weekday)) ?? []);
-      for (const s of spans) pushSpan(worked, date, s.startTime, s.endTime, zone);
+      for (const s of spans) pushSpan(worked, calendar, day, s.startTime, s.endTime);
     }
     for (const o of overrides) {
-      if (o.kind === 'leave' && o.startTime !== null) pushSpan(cut, date, o.startTime, o.endTime, zone);
+      if (o.kind === 'leave' && o.startTime !== null) pushSpan(cut, calendar, day, o.startTime, o.endTime);
     }
-    day = day.plus({ days: 1 });
   }
   return subtract(mergeIntervals(worked), mergeIntervals(cut)).filter(
     (i) => i.end > range.start && i.start < range.end,
   );
 }
 
-function pushSpan(out: Interval[], date: string, start: string | null, end: string | null, zone: string): void {
+function pushSpan(
+  out: Interval[],
+  calendar: ZoneCalendar,
+  day: LocalDay,
+  start: string | null,
+  end: string | null,
+): void {
   if (start === null || end === null) return;
-  const from = DateTime.fromISO(`${date}T${start}`, { zone });
-  let to = DateTime.fromISO(`${date}T${end}`, { zone });
-  if (end <= start) to = DateTime.fromISO(`${from.plus({ days: 1 }).toISODate()}T${end}`, { zone });
-  if (!from.isValid || !to.isValid) throw new Error(`invalid shift time ${date} ${start}-${end} in ${zone}`);
-  const interval = { start: from.toMillis(), end: to.toMillis() };
+  const from = calendar.instant(day.date, start);
+  const to = calendar.instant(end <= start ? day.nextDate : day.date, end);
+  if (from === null || to === null) {
+    throw new Error(`invalid shift time ${day.date} ${start}-${end} in ${calendar.zone}`);
+  }
   // A span wholly inside a DST gap collapses; nothing to work.
-  if (interval.end > interval.start) out.push(interval);
+  if (to > from) out.push({ start: from, end: to });
 }
 
 /** Sorts and merges overlapping or touching intervals. */
