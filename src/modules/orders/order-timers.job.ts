@@ -13,7 +13,9 @@ const ACTIVE_BEFORE_START = ['paid', 'dispatching', 'assigned', 'accepted', 'dep
 /**
  * Thin BullMQ handlers (they run inside the job's tenant context, one transaction). Each re-reads
  * the order under its row lock and does nothing when the order has moved on — a duplicate or
- * late timer is harmless. A timer that fires early (its due time was pushed back) reschedules.
+ * late timer is harmless. The lock also matters for timers enqueued inside a transaction that has
+ * not committed yet (overrun check with no delay): the handler waits for that commit and then
+ * sees the new status, instead of reading the old one. A timer that fires early (its due time was pushed back) reschedules.
  * Reminders and overrun alerts are recorded in the audit trail and logged: the notifications
  * module (in-app/SMS) does not exist yet and will hook in here.
  */
@@ -45,7 +47,7 @@ export class OrderTimersJob {
 
   @JobHandler(ORDER_TIMER_JOBS.startReminder)
   async startReminder(payload: OrderTimerPayload): Promise<string> {
-    const order = await this.repo.findOne({}, payload.orderId);
+    const order = await this.transitions.lock(payload.orderId);
     if (!order || !ACTIVE_BEFORE_START.includes(order.status)) return 'moved-on';
     await this.audit.record({
       actorType: 'system',
@@ -60,7 +62,7 @@ export class OrderTimersJob {
 
   @JobHandler(ORDER_TIMER_JOBS.overrunCheck)
   async overrunCheck(payload: OrderTimerPayload): Promise<string> {
-    const order = await this.repo.findOne({}, payload.orderId);
+    const order = await this.transitions.lock(payload.orderId);
     if (!order || order.status !== 'in_service') return 'moved-on';
     const grace = effectiveSettings(await this.repo.settings()).overrunGraceMinutes;
     const dueAt = new Date(order.endAt.getTime() + grace * 60_000);

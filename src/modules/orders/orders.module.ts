@@ -4,6 +4,8 @@ import { SchedulingModule } from '../scheduling/scheduling.module';
 import { StoreProfileModule } from '../store-profile/store-profile.module';
 import { OrderActionsService } from './order-actions.service';
 import { OrderCancellationService } from './order-cancellation.service';
+import { OrderSettingsController } from './order-settings.controller';
+import { OrderSettingsService } from './order-settings.service';
 import { OrderTimersJob } from './order-timers.job';
 import { OrderTimersService } from './order-timers.service';
 import { OrderTransitions } from './order-transitions.service';
@@ -23,7 +25,7 @@ import { QuotesService } from './quotes.service';
  */
 @Module({
   imports: [AddressesModule, SchedulingModule, StoreProfileModule],
-  controllers: [QuotesController, OrdersController],
+  controllers: [QuotesController, OrdersController, OrderSettingsController],
   providers: [
     QuotesRepository,
     QuotesService,
@@ -34,6 +36,7 @@ import { QuotesService } from './quotes.service';
     OrderTimersJob,
     OrderCancellationService,
     OrderActionsService,
+    OrderSettingsService,
     OrdersPaymentPort,
     { provide: QUOTE_ADJUSTMENT_SOURCES, useValue: [] },
   ],

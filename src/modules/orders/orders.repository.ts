@@ -41,6 +41,13 @@ export class OrdersRepository {
     return this.db.orderSettings.findUnique({ where: { tenantId: this.tenantId } });
   }
 
+  upsertSettings(
+    data: Omit<Prisma.OrderSettingsUncheckedCreateInput, 'tenantId' | 'updatedAt'>,
+  ): Promise<OrderSettings> {
+    const tenantId = this.tenantId;
+    return this.db.orderSettings.upsert({ where: { tenantId }, create: { ...data, tenantId }, update: data });
+  }
+
   async store(): Promise<{ slug: string; timezone: string }> {
     const t = await this.db.tenant.findUniqueOrThrow({
       where: { id: this.tenantId },
