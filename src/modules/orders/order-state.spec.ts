@@ -9,6 +9,8 @@ const LEGAL: Array<[OrderStatus, OrderEventName, OrderStatus]> = [
   ['paid', 'assign', 'assigned'],
   ['dispatching', 'assign', 'assigned'],
   ['assigned', 'decline', 'dispatching'],
+  ['assigned', 'reassign', 'assigned'],
+  ['accepted', 'reassign', 'assigned'],
   ['assigned', 'accept', 'accepted'],
   ['accepted', 'depart', 'departed'],
   ['departed', 'arrive', 'arrived'],
@@ -37,8 +39,8 @@ describe('order state machine', () => {
   const legal = new Map(LEGAL.map(([from, ev, to]) => [`${from}/${ev}`, to]));
   const pairs = ORDER_STATUSES.flatMap((s) => ORDER_EVENTS.map((e) => [s, e] as const));
 
-  it('covers all 13 statuses × 15 events', () => {
-    expect(pairs).toHaveLength(13 * 15);
+  it('covers all 13 statuses × 16 events', () => {
+    expect(pairs).toHaveLength(13 * 16);
   });
 
   it.each(LEGAL)('%s --%s--> %s', (from, event, to) => {

@@ -5,6 +5,7 @@
  *   pending_payment ─pay→ paid ─dispatch→ dispatching ─assign→ assigned ─accept→ accepted
  *        │                 └────────────assign─────────────────┘   ↑ decline → dispatching
  *        └─confirm_unpaid (到付: pay on arrival) → dispatching | assigned
+ *   assigned | accepted ─reassign (转派, another technician)→ assigned
  *   accepted ─depart→ departed ─arrive→ arrived ─start_service→ in_service ─complete→ completed ─review→ reviewed
  *   in_service ─extend→ in_service (加钟: an order_extensions row + a supplementary charge)
  *   cancel: any status before in_service → cancelled
@@ -33,6 +34,7 @@ export const ORDER_EVENTS = [
   'confirm_unpaid',
   'dispatch',
   'assign',
+  'reassign',
   'decline',
   'accept',
   'depart',
@@ -67,6 +69,8 @@ const TABLE: Readonly<Record<OrderEventName, Partial<Record<OrderStatus, OrderSt
   confirm_unpaid: { pending_payment: 'dispatching' },
   dispatch: { paid: 'dispatching' },
   assign: { paid: 'assigned', dispatching: 'assigned' },
+  // 转派: staff hand the order to another technician, who has yet to accept it
+  reassign: { assigned: 'assigned', accepted: 'assigned' },
   decline: { assigned: 'dispatching' },
   accept: { assigned: 'accepted' },
   depart: { accepted: 'departed' },

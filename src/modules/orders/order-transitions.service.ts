@@ -15,6 +15,9 @@ export interface ApplyOptions {
   locked?: Order;
 }
 
+/** Runs in the transition's transaction after a status is entered (e.g. dispatch starts on `dispatching`). */
+export type StatusListener = (order: Order, from: string) => Promise<void>;
+
 /**
  * The ONLY way an order's status changes. Locks the row (SELECT … FOR UPDATE), asks the pure
  * state machine, updates the order and appends the `order_events` row — all in the caller's
@@ -26,6 +29,8 @@ export interface ApplyOptions {
  */
 @Injectable()
 export class OrderTransitions {
+  private readonly listeners = new Map<string, StatusListener[]>();
+
   constructor(
     private readonly repo: OrdersRepository,
     private readonly busy: BusyTimeService,
@@ -67,7 +72,13 @@ export class OrderTransitions {
       const grace = effectiveSettings(await this.repo.settings()).overrunGraceMinutes;
       await this.timers.overrunCheck(updated, new Date(updated.endAt.getTime() + grace * 60_000));
     }
+    for (const listener of this.listeners.get(to) ?? []) if (to !== from) await listener(updated, from);
     return updated;
+  }
+
+  /** Other modules hook into a status without orders depending on them (dispatch listens to `dispatching`). */
+  onEnter(status: string, listener: StatusListener): void {
+    this.listeners.set(status, [...(this.listeners.get(status) ?? []), listener]);
   }
 
   /** Takes the row lock and returns the order (for callers that decide before applying). */
