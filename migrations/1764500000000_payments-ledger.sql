@@ -53,7 +53,8 @@ CREATE FUNCTION journal_assert_balanced() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
 DECLARE
-  tx uuid := CASE WHEN TG_TABLE_NAME = 'journal_transactions' THEN NEW.id ELSE NEW.transaction_id END;
+  -- the column naming the journal transaction: `id` on journal_transactions, `transaction_id` on entries
+  tx uuid := (to_jsonb(NEW) ->> TG_ARGV[0])::uuid;
   total numeric;
   lines integer;
 BEGIN
@@ -66,9 +67,9 @@ BEGIN
   RETURN NULL;
 END $$;
 CREATE CONSTRAINT TRIGGER journal_transactions_balanced AFTER INSERT ON journal_transactions
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION journal_assert_balanced();
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION journal_assert_balanced('id');
 CREATE CONSTRAINT TRIGGER journal_entries_balanced AFTER INSERT ON journal_entries
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION journal_assert_balanced();
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION journal_assert_balanced('transaction_id');
 
 CREATE TRIGGER journal_transactions_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON journal_transactions
   FOR EACH STATEMENT EXECUTE FUNCTION forbid_mutation();

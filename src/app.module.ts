@@ -23,6 +23,9 @@ import { SignupModule } from './modules/signup/signup.module';
 import { PlatformConsoleModule } from './modules/platform-console/platform-console.module';
 import { StoreProfileModule } from './modules/store-profile/store-profile.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
+import { PaymentsModule } from './modules/payments/payments.module';
+import { GrabModule } from './modules/grab/grab.module';
+import { SharedPoolModule } from './modules/shared-pool/shared-pool.module';
 import { AvailabilityModule } from './modules/availability/availability.module';
 import { AddressesModule } from './modules/addresses/addresses.module';
 import { OrdersModule } from './modules/orders/orders.module';
@@ -41,6 +44,9 @@ const FEATURE_MODULES: DynamicModule['imports'] = [
   AvailabilityModule,
   AddressesModule,
   OrdersModule,
+  PaymentsModule,
+  GrabModule,
+  SharedPoolModule,
 ];
 
 @Module({})

@@ -69,6 +69,8 @@ export const configSchema = z.object({
   TECHNICIAN_LOCATION_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /** The declarative stores (tenants/{slug}/tenant.yaml); their logos are served from here. */
   TENANTS_DIR: z.string().default('tenants'),
+  /** The built H5 site (vite build --config web/vite.config.ts); served at /t/{slug}/ and on store hosts. */
+  WEB_DIST_DIR: z.string().default('web/dist'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Run BullMQ workers in this process (the API can also run without them). */
@@ -87,6 +89,9 @@ export const configSchema = z.object({
   PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(3000).default(500),
   /** Reconciliation asks the provider about payments still pending this long after creation. */
   PAYMENT_RECONCILE_AFTER_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  /** Payment gateways (defaults: the real ones; tests and local fakes point elsewhere). */
+  WECHAT_PAY_BASE_URL: z.url().optional(),
+  ALIPAY_GATEWAY_URL: z.url().optional(),
   /** How often each store's reconciliation job runs. */
   PAYMENT_RECONCILE_EVERY_MS: z.coerce.number().int().min(1000).default(300_000),
   TRUST_PROXY: z

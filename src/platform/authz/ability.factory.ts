@@ -49,6 +49,9 @@ export class AbilityFactory {
         can('read', ['Payment', 'PaymentMismatch', 'JournalEntry']);
         can(['create', 'read', 'approve'], 'Refund');
         can('collect', 'Payment');
+        // Puts orders into / takes them out of the grab hall; the store's shared-pool membership.
+        can('manage', 'GrabHall');
+        can('read', 'SharedPool');
         break;
       case 'store_staff':
         can('read', ['ShiftTemplate', 'ShiftOverride']);
@@ -75,6 +78,8 @@ export class AbilityFactory {
         can('read', 'TechnicianTier');
         // 到付: confirms the cash of an order assigned to them (the service checks whose it is).
         can('collect', 'Payment');
+        // 抢单: browse and claim (update) grab orders and shared-pool offers.
+        can(['read', 'update'], ['GrabHall', 'SharedPool']);
         break;
       case 'customer':
         can(['read', 'update'], 'Customer', { id: actor.id });

@@ -30,6 +30,11 @@ import type {
   Order,
   OrderEvent,
   Quote,
+  Payment,
+  PaymentMismatch,
+  MerchantCredential,
+  Refund,
+  JournalEntry,
 } from '../../generated/prisma/client';
 
 export { accessibleBy, createPrismaAbility };
@@ -59,7 +64,12 @@ export type ModelSubjects = Subjects<{
   Quote: Quote;
   Order: Order;
   OrderEvent: OrderEvent;
+  Payment: Payment;
+  PaymentMismatch: PaymentMismatch;
+  MerchantCredential: MerchantCredential;
+  Refund: Refund;
+  JournalEntry: JournalEntry;
 }>;
 
 export type PrismaAbility<S extends string> = Ability<[Action, S | ModelSubjects | 'all'], PrismaQuery>;
-export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'approve' | 'cancel';
+export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'approve' | 'cancel' | 'collect';

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import type { MerchantCredential } from '../../generated/prisma/client';
+import { TenantContext } from '../../platform/database/tenant-context';
+
+@Injectable()
+export class MerchantCredentialsRepository {
+  constructor(private readonly tenantContext: TenantContext) {}
+
+  private get db() {
+    return this.tenantContext.db();
+  }
+
+  find(provider: string): Promise<MerchantCredential | null> {
+    return this.db.merchantCredential.findFirst({ where: { provider } });
+  }
+
+  list(): Promise<MerchantCredential[]> {
+    return this.db.merchantCredential.findMany({ orderBy: { provider: 'asc' } });
+  }
+
+  upsert(
+    provider: string,
+    data: { merchantId: string; configEnc: Uint8Array<ArrayBuffer>; enabled?: boolean; updatedBy: string },
+  ) {
+    const tenantId = this.tenantContext.tenantId();
+    return this.db.merchantCredential.upsert({
+      where: { tenantId_provider: { tenantId, provider } },
+      create: { tenantId, provider, ...data, enabled: data.enabled ?? false },
+      update: { ...data },
+    });
+  }
+
+  async setEnabled(provider: string, enabled: boolean, updatedBy: string): Promise<MerchantCredential | null> {
+    const tenantId = this.tenantContext.tenantId();
+    const r = await this.db.merchantCredential.updateMany({ where: { provider }, data: { enabled, updatedBy } });
+    if (r.count === 0) return null;
+    return this.db.merchantCredential.findUnique({ where: { tenantId_provider: { tenantId, provider } } });
+  }
+}

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { OrdersPaymentPort } from '../orders/orders-payment.port';
+
+/**
+ * The orders module's payment port, looked up lazily: payments boots even where the orders
+ * module is not registered (the port is then missing and paying fails loudly, not silently).
+ */
+@Injectable()
+export class OrdersPort {
+  private port?: OrdersPaymentPort;
+
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  private get(): OrdersPaymentPort {
+    this.port ??= this.moduleRef.get(OrdersPaymentPort, { strict: false });
+    return this.port;
+  }
+
+  markPaid(orderId: string, payment: { paymentId: string; amountFen: number }) {
+    return this.get().markPaid(orderId, payment);
+  }
+
+  markRefunded(orderId: string, amountFen: number) {
+    return this.get().markRefunded(orderId, amountFen);
+  }
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { CallbackRejectedError, type ProviderReply } from './providers/payment-provider';
+import { MerchantCredentialsService } from './merchant-credentials.service';
+import { PaymentOutcomesService } from './payment-outcomes.service';
+import { PaymentProviderRegistry } from './payment-provider.registry';
+import { PaymentsRepository } from './payments.repository';
+
+export const CALLBACK_PROVIDERS = ['wechat', 'alipay', 'sandbox'] as const;
+export type CallbackProvider = (typeof CALLBACK_PROVIDERS)[number];
+
+const plainReply = (status: number, body: string): ProviderReply => ({
+  status,
+  headers: { 'content-type': 'text/plain' },
+  body,
+});
+
+/**
+ * A provider's asynchronous notification, inside the store's unit of work: verify (signature,
+ * timestamp, decryption — the adapter), then the shared idempotent path. Whatever happens the
+ * notification is logged, and the work commits (a rejection changes nothing but the log), so
+ * this never throws for a bad notification: it answers in the provider's own format.
+ */
+@Injectable()
+export class PaymentCallbacksService {
+  private readonly logger = new Logger('payments.callbacks');
+
+  constructor(
+    private readonly registry: PaymentProviderRegistry,
+    private readonly merchants: MerchantCredentialsService,
+    private readonly outcomes: PaymentOutcomesService,
+    private readonly repo: PaymentsRepository,
+  ) {}
+
+  async handle(
+    providerId: CallbackProvider,
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer,
+    now = new Date(),
+  ): Promise<ProviderReply> {
+    const provider = this.registry.get(providerId);
+    const bodySha256 = createHash('sha256').update(rawBody).digest('hex');
+    const reply = (accepted: boolean) =>
+      provider?.callbackReply?.(accepted) ?? plainReply(accepted ? 200 : 400, accepted ? 'success' : 'fail');
+    const merchant = provider?.verifyCallback ? await this.merchants.forProvider(providerId) : null;
+    if (!provider?.verifyCallback || !merchant) {
+      await this.repo.logCallback({
+        provider: providerId,
+        source: 'callback',
+        paymentId: null,
+        outTradeNo: null,
+        outcome: 'rejected',
+        reason: 'not_configured',
+        bodySha256,
+      });
+      return reply(false);
+    }
+    let verified;
+    try {
+      verified = await provider.verifyCallback({ credentials: merchant.credentials, headers, rawBody, now });
+    } catch (e) {
+      const reason = e instanceof CallbackRejectedError ? e.reason : 'malformed';
+      if (!(e instanceof CallbackRejectedError))
+        this.logger.warn({ msg: 'callback verification error', provider: providerId, err: (e as Error).message });
+      await this.repo.logCallback({
+        provider: providerId,
+        source: 'callback',
+        paymentId: null,
+        outTradeNo: null,
+        outcome: 'rejected',
+        reason,
+        bodySha256,
+      });
+      return reply(false);
+    }
+    const r = await this.outcomes.apply(providerId, 'callback', verified, bodySha256);
+    return reply(r.result !== 'rejected');
+  }
+}

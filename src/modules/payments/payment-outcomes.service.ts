@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import type { Payment } from '../../generated/prisma/client';
+import { LedgerService } from '../ledger/ledger.service';
+import { overpayment, paymentReceived } from '../ledger/ledger-postings';
+import { claimMismatch } from './payment-checks';
+import { OrdersPort } from './orders-port';
+import { PaymentsRepository } from './payments.repository';
+
+/** What a provider says about one of our payments, from a verified callback or a query. */
+export interface ProviderOutcome {
+  outTradeNo: string;
+  status: 'succeeded' | 'failed' | 'closed' | 'pending' | 'not_found';
+  providerTradeNo?: string;
+  amountFen?: number;
+  currency?: string;
+  merchantId?: string;
+  paidAt?: Date;
+}
+
+export type OutcomeResult = { result: 'applied' | 'replay' | 'ignored' } | { result: 'rejected'; reason: string };
+
+type AsyncProvider = 'wechat' | 'alipay' | 'sandbox';
+
+/**
+ * The one idempotent path by which a provider's word changes our state — used by callbacks and
+ * by reconciliation queries alike. Runs in the caller's unit of work and starts by locking the
+ * payment row (FOR UPDATE), so twenty replays of one notification queue up behind each other and
+ * only the first finds the payment pending: one status change, one journal transaction, one
+ * `markPaid`. A claim that does not match the payment (amount, currency, merchant) is recorded
+ * and changes nothing.
+ */
+@Injectable()
+export class PaymentOutcomesService {
+  constructor(
+    private readonly repo: PaymentsRepository,
+    private readonly ledger: LedgerService,
+    private readonly orders: OrdersPort,
+  ) {}
+
+  async apply(
+    provider: AsyncProvider,
+    source: 'callback' | 'query',
+    o: ProviderOutcome,
+    bodySha256: string | null,
+  ): Promise<OutcomeResult> {
+    const log = (paymentId: string | null, r: OutcomeResult) =>
+      this.repo
+        .logCallback({
+          provider,
+          source,
+          paymentId,
+          outTradeNo: o.outTradeNo,
+          outcome: r.result,
+          reason: r.result === 'rejected' ? r.reason : null,
+          bodySha256,
+        })
+        .then(() => r);
+
+    const payment = await this.repo.lockByOutTradeNo(o.outTradeNo);
+    if (!payment || payment.provider !== provider) {
+      await this.repo.recordMismatch({
+        provider,
+        source,
+        kind: 'unknown_trade',
+        paymentId: null,
+        outTradeNo: o.outTradeNo,
+        details: { status: o.status, amountFen: o.amountFen ?? null, providerTradeNo: o.providerTradeNo ?? null },
+      });
+      return log(null, { result: 'rejected', reason: 'unknown_trade' });
+    }
+    if (o.status === 'pending' || o.status === 'not_found') {
+      if (source === 'query') await this.repo.update(payment.id, { queryCount: { increment: 1 } });
+      return log(payment.id, { result: 'ignored' });
+    }
+    const mismatch = claimMismatch(o, {
+      amountFen: payment.amountFen,
+      currency: payment.currency,
+      merchantId: payment.merchantId ?? '',
+    });
+    if (mismatch) {
+      await this.repo.recordMismatch({
+        provider,
+        source,
+        kind: mismatch,
+        paymentId: payment.id,
+        outTradeNo: o.outTradeNo,
+        details: {
+          claimed: { amountFen: o.amountFen ?? null, currency: o.currency ?? null, merchantId: o.merchantId ?? null },
+          expected: { amountFen: payment.amountFen, currency: payment.currency, merchantId: payment.merchantId },
+        },
+      });
+      return log(payment.id, { result: 'rejected', reason: mismatch });
+    }
+    const counter = source === 'callback' ? { callbackCount: { increment: 1 } } : { queryCount: { increment: 1 } };
+
+    if (o.status !== 'succeeded') {
+      if (payment.status === 'succeeded') {
+        await this.repo.recordMismatch({
+          provider,
+          source,
+          kind: 'status',
+          paymentId: payment.id,
+          outTradeNo: o.outTradeNo,
+          details: { ours: payment.status, theirs: o.status },
+        });
+        return log(payment.id, { result: 'rejected', reason: 'status' });
+      }
+      const changed = payment.status !== o.status;
+      await this.repo.update(payment.id, { ...counter, ...(changed ? { status: o.status } : {}) });
+      return log(payment.id, { result: changed ? 'applied' : 'replay' });
+    }
+
+    if (payment.status === 'succeeded') {
+      await this.repo.update(payment.id, counter);
+      return log(payment.id, { result: 'replay' });
+    }
+    await this.succeed(payment, provider, source, o, counter);
+    return log(payment.id, { result: 'applied' });
+  }
+
+  /** Pending (or locally given up) → succeeded, money into the ledger, the order told. */
+  private async succeed(
+    payment: Payment,
+    provider: AsyncProvider,
+    source: 'callback' | 'query',
+    o: ProviderOutcome,
+    counter: object,
+  ): Promise<void> {
+    await this.repo.update(payment.id, {
+      ...counter,
+      status: 'succeeded',
+      providerTradeNo: o.providerTradeNo ?? null,
+      paidAt: o.paidAt ?? new Date(),
+    });
+    const order = await this.repo.lockOrder(payment.orderId);
+    if (order && payment.kind === 'charge' && order.status === 'pending_payment') {
+      await this.ledger.post(
+        paymentReceived({
+          source: { kind: 'provider', provider },
+          paymentId: payment.id,
+          orderId: order.id,
+          amountFen: payment.amountFen,
+        }),
+      );
+      await this.orders.markPaid(order.id, { paymentId: payment.id, amountFen: payment.amountFen });
+      return;
+    }
+    // Money arrived for an order that no longer takes it (cancelled by the unpaid timer, or paid
+    // another way): it is the customer's — credited to the wallet — and staff see a finding.
+    await this.ledger.post(
+      overpayment({ provider, paymentId: payment.id, customerId: payment.customerId, amountFen: payment.amountFen }),
+    );
+    await this.repo.recordMismatch({
+      provider,
+      source,
+      kind: order?.status === 'cancelled' ? 'paid_but_cancelled' : 'duplicate_payment',
+      paymentId: payment.id,
+      outTradeNo: payment.outTradeNo,
+      details: { orderStatus: order?.status ?? null, amountFen: payment.amountFen, creditedToWallet: true },
+    });
+  }
+}

@@ -1,0 +1,89 @@
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Actor } from '../../platform/auth/actor';
+import type { AppAbility } from '../../platform/authz/app-ability';
+import { CheckPolicies } from '../../platform/authz/check-policies';
+import { ClientIp, CurrentActor, CurrentTenant, type AppRequest } from '../../platform/http/request-context';
+import { TenantScoped } from '../../platform/http/route-metadata';
+import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
+import { OrderIdParam, PaymentView, PayOrderDto, PayResultView } from './dto/pay.dto';
+import { ReconciliationQuery, ReconciliationView } from './dto/reconciliation.dto';
+import { PaymentsService } from './payments.service';
+import { ReconciliationService } from './reconciliation.service';
+
+const abilityOf = (req: AppRequest): AppAbility => {
+  if (!req.ability) throw new ForbiddenException();
+  return req.ability;
+};
+
+/** 支付: customers pay their orders; technicians confirm 到付 cash; staff see reconciliation. */
+@ApiTags('payments')
+@ApiBearerAuth()
+@TenantScoped()
+@Controller('api')
+export class PaymentsController {
+  constructor(
+    private readonly payments: PaymentsService,
+    private readonly reconciliation: ReconciliationService,
+  ) {}
+
+  @Post('orders/:id/pay')
+  @HttpCode(200)
+  @CheckPolicies((a) => a.can('create', 'Payment'))
+  @ApiOperation({ summary: 'Pay one’s own pending order (wechat, alipay, balance, sandbox)' })
+  @ApiOkResponse({ type: PayResultView })
+  @ApiNotFoundResponse({ description: 'no such order of yours' })
+  @ApiConflictResponse({ description: 'ORDER_NOT_PAYABLE or INSUFFICIENT_BALANCE' })
+  pay(
+    @CurrentActor() actor: Actor,
+    @CurrentTenant() tenant: TenantInfo,
+    @Req() req: AppRequest,
+    @Param() p: OrderIdParam,
+    @Body() dto: PayOrderDto,
+    @ClientIp() ip: string,
+  ) {
+    return this.payments.pay(actor, abilityOf(req), tenant, p.id, dto, ip);
+  }
+
+  @Post('orders/:id/cash-collected')
+  @HttpCode(200)
+  @CheckPolicies((a) => a.can('collect', 'Payment'))
+  @ApiOperation({ summary: '到付: the technician confirms the cash was collected' })
+  @ApiOkResponse({ type: PaymentView })
+  @ApiNotFoundResponse({ description: 'no such order assigned to you' })
+  collect(@CurrentActor() actor: Actor, @Req() req: AppRequest, @Param() p: OrderIdParam) {
+    return this.payments.collectCash(actor, abilityOf(req), p.id);
+  }
+
+  @Get('orders/:id/payments')
+  @CheckPolicies((a) => a.can('read', 'Order'))
+  @ApiOperation({ summary: 'Payments of an order you can see' })
+  @ApiOkResponse({ type: [PaymentView] })
+  listForOrder(@Req() req: AppRequest, @Param() p: OrderIdParam) {
+    return this.payments.listForOrder(abilityOf(req), p.id);
+  }
+
+  @Get('payments/reconciliation')
+  @CheckPolicies((a) => a.can('read', 'PaymentMismatch'))
+  @ApiOperation({ summary: '对账: callbacks received vs provider queries, and the mismatches found' })
+  @ApiOkResponse({ type: ReconciliationView })
+  reconciliationView(@Query() q: ReconciliationQuery) {
+    return this.reconciliation.view(q.since);
+  }
+
+  @Get('payments/:id')
+  @CheckPolicies((a) => a.can('read', 'Order'))
+  @ApiOperation({ summary: 'One payment (of an order you can see)' })
+  @ApiOkResponse({ type: PaymentView })
+  @ApiNotFoundResponse({ description: 'no such payment here' })
+  get(@Req() req: AppRequest, @Param() p: OrderIdParam) {
+    return this.payments.get(abilityOf(req), p.id);
+  }
+}

@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, type Payment, type PaymentMismatch } from '../../generated/prisma/client';
+import { TenantContext } from '../../platform/database/tenant-context';
+
+/** The slice of an order the payments module reads (the orders module owns the row). */
+export interface OrderForPayment {
+  id: string;
+  customerId: string;
+  technicianId: string | null;
+  status: string;
+  paymentMethod: string;
+  totalFen: number;
+  paidFen: number;
+  refundedFen: number;
+  paidAt: Date | null;
+  orderNo: string;
+}
+
+export interface CallbackLogEntry {
+  provider: string;
+  source: 'callback' | 'query';
+  paymentId: string | null;
+  outTradeNo: string | null;
+  outcome: 'applied' | 'replay' | 'rejected' | 'ignored';
+  reason: string | null;
+  bodySha256: string | null;
+}
+
+export interface MismatchEntry {
+  provider: string;
+  source: 'callback' | 'query';
+  kind: 'amount' | 'currency' | 'merchant' | 'unknown_trade' | 'paid_but_cancelled' | 'duplicate_payment' | 'status';
+  paymentId: string | null;
+  outTradeNo: string | null;
+  details: Record<string, unknown>;
+}
+
+@Injectable()
+export class PaymentsRepository {
+  constructor(private readonly tenantContext: TenantContext) {}
+
+  private get db() {
+    return this.tenantContext.db();
+  }
+
+  /** Locks the order row for the rest of the unit of work (pay, callbacks, refunds serialise on it). */
+  async lockOrder(orderId: string): Promise<OrderForPayment | null> {
+    const rows = await this.db.$queryRaw<
+      {
+        id: string;
+        customer_id: string;
+        technician_id: string | null;
+        status: string;
+        payment_method: string;
+        total_fen: number;
+        paid_fen: number;
+        refunded_fen: number;
+        paid_at: Date | null;
+        order_no: string;
+      }[]
+    >`SELECT id, customer_id, technician_id, status, payment_method, total_fen, paid_fen, refunded_fen, paid_at, order_no
+        FROM orders WHERE id = ${orderId}::uuid FOR UPDATE`;
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      id: r.id,
+      customerId: r.customer_id,
+      technicianId: r.technician_id,
+      status: r.status,
+      paymentMethod: r.payment_method,
+      totalFen: r.total_fen,
+      paidFen: r.paid_fen,
+      refundedFen: r.refunded_fen,
+      paidAt: r.paid_at,
+      orderNo: r.order_no,
+    };
+  }
+
+  /**
+   * 到付: cash collected by the technician. The order's status does not move (the visit goes on);
+   * only what it has received does. Guarded so a second confirmation changes nothing.
+   */
+  async recordCashReceived(orderId: string, paymentId: string, amountFen: number, at: Date): Promise<boolean> {
+    const n = await this.db.$executeRaw`
+      UPDATE orders SET paid_fen = paid_fen + ${amountFen}, payment_id = ${paymentId}, paid_at = ${at}
+       WHERE id = ${orderId}::uuid AND paid_at IS NULL`;
+    return n === 1;
+  }
+
+  /** Serialises spending of one customer's wallet for the rest of the unit of work. */
+  async lockWallet(customerId: string): Promise<void> {
+    await this.db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${'wallet:' + customerId}, 0))`;
+  }
+
+  create(data: Omit<Prisma.PaymentUncheckedCreateInput, 'tenantId'>): Promise<Payment> {
+    return this.db.payment.create({ data: { ...data, tenantId: this.tenantContext.tenantId() } });
+  }
+
+  find(id: string): Promise<Payment | null> {
+    return this.db.payment.findFirst({ where: { id } });
+  }
+
+  findPendingFor(orderId: string, provider: string): Promise<Payment | null> {
+    return this.db.payment.findFirst({ where: { orderId, provider, status: 'pending', kind: 'charge' } });
+  }
+
+  succeededChargeOf(orderId: string): Promise<Payment | null> {
+    return this.db.payment.findFirst({
+      where: { orderId, status: 'succeeded', kind: 'charge' },
+      orderBy: { paidAt: 'asc' },
+    });
+  }
+
+  listForOrder(orderId: string): Promise<Payment[]> {
+    return this.db.payment.findMany({ where: { orderId }, orderBy: { createdAt: 'asc' } });
+  }
+
+  async lockByOutTradeNo(outTradeNo: string): Promise<Payment | null> {
+    const rows = await this.db.$queryRaw<{ id: string }[]>`
+      SELECT id FROM payments WHERE out_trade_no = ${outTradeNo} FOR UPDATE`;
+    return rows[0] ? this.find(rows[0].id) : null;
+  }
+
+  update(id: string, data: Prisma.PaymentUncheckedUpdateManyInput): Promise<Payment> {
+    const tenantId = this.tenantContext.tenantId();
+    return this.db.payment.update({ where: { tenantId_id: { tenantId, id } }, data });
+  }
+
+  /** Payments of async providers still pending, created before `before` (reconciliation). */
+  overduePending(before: Date, limit: number): Promise<Payment[]> {
+    return this.db.payment.findMany({
+      where: { status: 'pending', provider: { in: ['wechat', 'alipay', 'sandbox'] }, createdAt: { lt: before } },
+      orderBy: { createdAt: 'asc' },
+      take: limit,
+    });
+  }
+
+  async logCallback(e: CallbackLogEntry): Promise<void> {
+    await this.db.paymentCallback.create({ data: { ...e, tenantId: this.tenantContext.tenantId() } });
+  }
+
+  /** Records a finding once (a replayed notification does not repeat it). */
+  async recordMismatch(m: MismatchEntry): Promise<void> {
+    const tenantId = this.tenantContext.tenantId();
+    await this.db.$executeRaw`
+      INSERT INTO payment_mismatches (tenant_id, provider, source, kind, payment_id, out_trade_no, details)
+      VALUES (${tenantId}::uuid, ${m.provider}, ${m.source}, ${m.kind}, ${m.paymentId}::uuid, ${m.outTradeNo},
+              ${JSON.stringify(m.details)}::jsonb)
+      ON CONFLICT (tenant_id, kind, out_trade_no, source) WHERE resolved_at IS NULL DO NOTHING`;
+  }
+
+  mismatches(since: Date | undefined, limit: number): Promise<PaymentMismatch[]> {
+    return this.db.paymentMismatch.findMany({
+      where: since ? { createdAt: { gte: since } } : {},
+      orderBy: { createdAt: 'desc' },
+      take: limit,
+    });
+  }
+
+  async callbackCounts(since: Date | undefined): Promise<{ source: string; outcome: string; count: number }[]> {
+    const rows = await this.db.paymentCallback.groupBy({
+      by: ['source', 'outcome'],
+      where: since ? { receivedAt: { gte: since } } : {},
+      _count: { _all: true },
+    });
+    return rows.map((r) => ({ source: r.source, outcome: r.outcome, count: r._count._all }));
+  }
+
+  async paymentCounts(since: Date | undefined): Promise<{ status: string; count: number }[]> {
+    const rows = await this.db.payment.groupBy({
+      by: ['status'],
+      where: since ? { createdAt: { gte: since } } : {},
+      _count: { _all: true },
+    });
+    return rows.map((r) => ({ status: r.status, count: r._count._all }));
+  }
+}

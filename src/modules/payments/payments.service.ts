@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/load-config';
+import type { AppConfig } from '../../config/config.schema';
+import type { Actor } from '../../platform/auth/actor';
+import type { AppAbility } from '../../platform/authz/app-ability';
+import { accessibleBy } from '../../platform/authz/casl-prisma';
+import { TenantContext } from '../../platform/database/tenant-context';
+import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
+import { LedgerService } from '../ledger/ledger.service';
+import { paymentReceived } from '../ledger/ledger-postings';
+import type { PaymentView, PayOrderDto, PayResultView } from './dto/pay.dto';
+import { MerchantCredentialsService } from './merchant-credentials.service';
+import { outTradeNoOf } from './payment-checks';
+import { PaymentProviderRegistry } from './payment-provider.registry';
+import { paymentView } from './payment-view';
+import { OrdersPort } from './orders-port';
+import { PaymentsRepository } from './payments.repository';
+import { ReconciliationScheduler } from './reconciliation.scheduler';
+
+export const orderNotFound = () => new NotFoundException({ code: 'ORDER_NOT_FOUND', message: 'order not found' });
+
+/** Statuses in which a pay-on-arrival order's cash can be collected (the technician is there or was). */
+const COLLECTABLE = ['assigned', 'accepted', 'departed', 'arrived', 'in_service', 'completed'];
+
+@Injectable()
+export class PaymentsService {
+  constructor(
+    private readonly repo: PaymentsRepository,
+    private readonly registry: PaymentProviderRegistry,
+    private readonly merchants: MerchantCredentialsService,
+    private readonly ledger: LedgerService,
+    private readonly orders: OrdersPort,
+    private readonly tenantContext: TenantContext,
+    private readonly scheduler: ReconciliationScheduler,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Starts paying one's own order (pending_payment). Balance pays at once (the wallet is checked
+   * under a per-customer lock); the others return what the browser must do next and finish by
+   * callback. A pending payment of the same method is reused, so a double tap makes one payment.
+   */
+  async pay(
+    actor: Actor,
+    ability: AppAbility,
+    tenant: TenantInfo,
+    orderId: string,
+    dto: PayOrderDto,
+    clientIp: string,
+  ): Promise<PayResultView> {
+    if (!(await this.visibleOrder(ability, orderId, { customerId: actor.id }))) throw orderNotFound();
+    const order = await this.repo.lockOrder(orderId);
+    if (!order) throw orderNotFound();
+    if (order.status !== 'pending_payment') {
+      throw new ConflictException({
+        code: 'ORDER_NOT_PAYABLE',
+        message: `订单状态 ${order.status} 不能支付 / an order in status ${order.status} cannot be paid`,
+      });
+    }
+    const provider = this.registry.get(dto.method);
+    const merchant = provider ? await this.merchants.forProvider(dto.method) : null;
+    if (!provider || !merchant || !merchant.enabled) {
+      throw new BadRequestException({
+        code: 'PAYMENT_METHOD_UNAVAILABLE',
+        message: 'payment method not available in this store',
+        fields: [{ field: 'method', messages: [`${dto.method} 暂不可用 / ${dto.method} is not available here`] }],
+      });
+    }
+
+    if (dto.method === 'balance') {
+      await this.repo.lockWallet(actor.id);
+      const balance = await this.ledger.walletBalance(actor.id);
+      if (balance < order.totalFen) {
+        throw new ConflictException({
+          code: 'INSUFFICIENT_BALANCE',
+          message: `余额不足 / balance ${balance} fen is less than ${order.totalFen} fen`,
+        });
+      }
+    }
+
+    const existing = await this.repo.findPendingFor(order.id, dto.method);
+    const id = existing?.id ?? randomUUID();
+    const payment =
+      existing ??
+      (await this.repo.create({
+        id,
+        orderId: order.id,
+        kind: 'charge',
+        provider: dto.method,
+        channel: dto.method === 'balance' ? 'internal' : (dto.channel ?? (dto.method === 'alipay' ? 'wap' : 'h5')),
+        outTradeNo: outTradeNoOf(id),
+        amountFen: order.totalFen,
+        currency: 'CNY',
+        merchantId: merchant.merchantId,
+        customerId: order.customerId,
+      }));
+
+    if (dto.method === 'balance') {
+      const paidAt = new Date();
+      const done = await this.repo.update(payment.id, { status: 'succeeded', paidAt });
+      await this.ledger.post(
+        paymentReceived({
+          source: { kind: 'wallet', customerId: actor.id },
+          paymentId: payment.id,
+          orderId: order.id,
+          amountFen: payment.amountFen,
+        }),
+      );
+      await this.orders.markPaid(order.id, { paymentId: payment.id, amountFen: payment.amountFen });
+      return { payment: paymentView(done), next: { kind: 'completed' } };
+    }
+
+    const base = `${this.config.PUBLIC_URL}/t/${tenant.slug}`;
+    const next = await provider.createPayment({
+      credentials: merchant.credentials,
+      channel: payment.channel as 'jsapi' | 'h5' | 'wap',
+      outTradeNo: payment.outTradeNo,
+      amountFen: payment.amountFen,
+      currency: 'CNY',
+      description: `${tenant.name} 订单 ${order.orderNo}`.slice(0, 120),
+      expiresAt: new Date(Date.now() + 30 * 60_000),
+      notifyUrl: `${base}/api/payments/callbacks/${dto.method}`,
+      returnUrl: `${base}/orders/${order.id}`,
+      payer: { clientIp, openid: dto.openid },
+    });
+    await this.scheduler.ensure(this.tenantContext.tenantId());
+    return { payment: paymentView(payment), next: { ...next } };
+  }
+
+  /**
+   * 到付: the assigned technician confirms the cash is collected. Records a succeeded cash payment,
+   * books the cash as on the technician's hands and the order's amount as received. Repeating it
+   * returns the first confirmation.
+   */
+  async collectCash(actor: Actor, ability: AppAbility, orderId: string): Promise<PaymentView> {
+    const mine = actor.kind === 'technician' ? { technicianId: actor.id } : {};
+    if (!(await this.visibleOrder(ability, orderId, mine))) throw orderNotFound();
+    const order = await this.repo.lockOrder(orderId);
+    if (!order) throw orderNotFound();
+    if (order.paymentMethod !== 'on_arrival') {
+      throw new ConflictException({
+        code: 'NOT_PAY_ON_ARRIVAL',
+        message: '该订单不是到付订单 / this order is not paid on arrival',
+      });
+    }
+    if (order.paidAt) {
+      const previous = await this.repo.succeededChargeOf(order.id);
+      if (previous) return paymentView(previous);
+    }
+    if (!COLLECTABLE.includes(order.status) || !order.technicianId) {
+      throw new ConflictException({
+        code: 'ORDER_NOT_COLLECTABLE',
+        message: `an order in status ${order.status} cannot be collected`,
+      });
+    }
+    const id = randomUUID();
+    const at = new Date();
+    const payment = await this.repo.create({
+      id,
+      orderId: order.id,
+      kind: 'charge',
+      provider: 'cash',
+      channel: 'internal',
+      outTradeNo: outTradeNoOf(id),
+      amountFen: order.totalFen,
+      currency: 'CNY',
+      status: 'succeeded',
+      merchantId: 'store',
+      customerId: order.customerId,
+      paidAt: at,
+    });
+    await this.ledger.post(
+      paymentReceived({
+        source: { kind: 'cash', technicianId: order.technicianId },
+        paymentId: id,
+        orderId: order.id,
+        amountFen: order.totalFen,
+      }),
+    );
+    await this.repo.recordCashReceived(order.id, id, order.totalFen, at);
+    return paymentView(payment);
+  }
+
+  async listForOrder(ability: AppAbility, orderId: string): Promise<PaymentView[]> {
+    if (!(await this.visibleOrder(ability, orderId, {}))) throw orderNotFound();
+    return (await this.repo.listForOrder(orderId)).map(paymentView);
+  }
+
+  async get(ability: AppAbility, paymentId: string): Promise<PaymentView> {
+    const p = await this.repo.find(paymentId);
+    if (!p || !(await this.visibleOrder(ability, p.orderId, {}))) {
+      throw new NotFoundException({ code: 'PAYMENT_NOT_FOUND', message: 'payment not found' });
+    }
+    return paymentView(p);
+  }
+
+  private async visibleOrder(ability: AppAbility, id: string, extra: { customerId?: string; technicianId?: string }) {
+    return this.tenantContext.db().order.findFirst({
+      where: { AND: [accessibleBy(ability).ofType('Order'), { id, ...extra }] },
+      select: { id: true },
+    });
+  }
+}

@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/load-config';
+import type { AppConfig } from '../../config/config.schema';
+import { JobHandler } from '../../platform/queue/job-handler.decorator';
+import type { ReconciliationView } from './dto/reconciliation.dto';
+import { MerchantCredentialsService } from './merchant-credentials.service';
+import { PaymentOutcomesService } from './payment-outcomes.service';
+import { PaymentProviderRegistry } from './payment-provider.registry';
+import { PaymentsRepository } from './payments.repository';
+import { RefundsService } from './refunds.service';
+
+export interface ReconcileSummary {
+  queried: number;
+  applied: number;
+  rejected: number;
+  refundRequestsExecuted: number;
+}
+
+/**
+ * Callbacks may never come. For payments still pending N minutes after creation this asks the
+ * provider (`query`) and feeds the answer through the same idempotent path as a callback
+ * (PaymentOutcomesService), so a late callback after a query (or the reverse) changes nothing
+ * twice. Findings (paid there but cancelled here, amount differs, unknown trade) are recorded.
+ * It also executes refund requests the cancellation policy left pending.
+ */
+@Injectable()
+export class ReconciliationService {
+  private readonly logger = new Logger('payments.reconcile');
+
+  constructor(
+    private readonly repo: PaymentsRepository,
+    private readonly registry: PaymentProviderRegistry,
+    private readonly merchants: MerchantCredentialsService,
+    private readonly outcomes: PaymentOutcomesService,
+    private readonly refunds: RefundsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @JobHandler('payments.reconcile')
+  async runJob(): Promise<ReconcileSummary> {
+    return this.run(new Date());
+  }
+
+  async run(now: Date): Promise<ReconcileSummary> {
+    const before = new Date(now.getTime() - this.config.PAYMENT_RECONCILE_AFTER_MINUTES * 60_000);
+    const summary: ReconcileSummary = { queried: 0, applied: 0, rejected: 0, refundRequestsExecuted: 0 };
+    for (const p of await this.repo.overduePending(before, 100)) {
+      const provider = this.registry.get(p.provider);
+      const merchant = await this.merchants.forProvider(p.provider);
+      if (!provider?.query || !merchant) continue;
+      summary.queried++;
+      let q;
+      try {
+        q = await provider.query(merchant.credentials, p.outTradeNo);
+      } catch (e) {
+        this.logger.warn({
+          msg: 'provider query failed',
+          provider: p.provider,
+          outTradeNo: p.outTradeNo,
+          err: (e as Error).message,
+        });
+        continue;
+      }
+      const r = await this.outcomes.apply(
+        p.provider as 'wechat' | 'alipay' | 'sandbox',
+        'query',
+        { outTradeNo: p.outTradeNo, currency: q.status === 'succeeded' ? 'CNY' : undefined, ...q },
+        null,
+      );
+      if (r.result === 'applied') summary.applied++;
+      if (r.result === 'rejected') summary.rejected++;
+    }
+    summary.refundRequestsExecuted = await this.refunds.executePendingRequests();
+    return summary;
+  }
+
+  async view(since?: Date): Promise<ReconciliationView> {
+    const [mismatches, callbacks, payments] = await Promise.all([
+      this.repo.mismatches(since, 200),
+      this.repo.callbackCounts(since),
+      this.repo.paymentCounts(since),
+    ]);
+    const count = (source: string, outcome?: string) =>
+      callbacks
+        .filter((c) => c.source === source && (!outcome || c.outcome === outcome))
+        .reduce((s, c) => s + c.count, 0);
+    return {
+      counts: {
+        callbacksReceived: count('callback'),
+        callbacksApplied: count('callback', 'applied'),
+        callbacksReplayed: count('callback', 'replay'),
+        callbacksRejected: count('callback', 'rejected'),
+        queriesMade: count('query'),
+        queriesApplied: count('query', 'applied'),
+        paymentsByStatus: Object.fromEntries(payments.map((p) => [p.status, p.count])),
+      },
+      mismatches: mismatches.map((m) => ({
+        id: m.id,
+        provider: m.provider,
+        source: m.source,
+        kind: m.kind,
+        paymentId: m.paymentId,
+        outTradeNo: m.outTradeNo,
+        details: m.details as Record<string, unknown>,
+        resolvedAt: m.resolvedAt,
+        createdAt: m.createdAt,
+      })),
+    };
+  }
+}

@@ -1,0 +1,84 @@
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import type { Actor } from '../../platform/auth/actor';
+import type { AppAbility } from '../../platform/authz/app-ability';
+import { CheckPolicies } from '../../platform/authz/check-policies';
+import { CurrentActor, type AppRequest } from '../../platform/http/request-context';
+import { TenantScoped } from '../../platform/http/route-metadata';
+import { OrderIdParam } from './dto/pay.dto';
+import { CreateRefundDto, RefundIdParam, RefundView } from './dto/refund.dto';
+import { RefundsService } from './refunds.service';
+
+const abilityOf = (req: AppRequest): AppAbility => {
+  if (!req.ability) throw new ForbiddenException();
+  return req.ability;
+};
+
+class RefundListQuery {
+  @ApiPropertyOptional({ enum: ['requested', 'approved', 'processing', 'succeeded', 'rejected', 'failed'] })
+  @IsOptional()
+  @IsIn(['requested', 'approved', 'processing', 'succeeded', 'rejected', 'failed'])
+  status?: string;
+}
+
+/** 退款: asked by customers or staff; owners and managers approve what is beyond policy. */
+@ApiTags('refunds')
+@ApiBearerAuth()
+@TenantScoped()
+@Controller('api')
+export class RefundsController {
+  constructor(private readonly refunds: RefundsService) {}
+
+  @Post('orders/:id/refunds')
+  @CheckPolicies((a) => a.can('create', 'Refund'))
+  @ApiOperation({ summary: 'Ask for a refund (owner/manager: executes at once; others: waits for approval)' })
+  @ApiOkResponse({ type: RefundView })
+  @ApiNotFoundResponse({ description: 'no such order you can see' })
+  create(@CurrentActor() actor: Actor, @Req() req: AppRequest, @Param() p: OrderIdParam, @Body() dto: CreateRefundDto) {
+    return this.refunds.request(actor, abilityOf(req), p.id, dto);
+  }
+
+  @Get('orders/:id/refunds')
+  @CheckPolicies((a) => a.can('read', 'Order'))
+  @ApiOperation({ summary: 'Refunds of an order you can see' })
+  @ApiOkResponse({ type: [RefundView] })
+  listForOrder(@Req() req: AppRequest, @Param() p: OrderIdParam) {
+    return this.refunds.listForOrder(abilityOf(req), p.id);
+  }
+
+  @Get('refunds')
+  @CheckPolicies((a) => a.can('approve', 'Refund'))
+  @ApiOperation({ summary: 'Refunds of the store (e.g. status=requested: waiting for approval)' })
+  @ApiOkResponse({ type: [RefundView] })
+  list(@Query() q: RefundListQuery) {
+    return this.refunds.list(q.status);
+  }
+
+  @Post('refunds/:id/approve')
+  @HttpCode(200)
+  @CheckPolicies((a) => a.can('approve', 'Refund'))
+  @ApiOperation({ summary: 'Approve a refund beyond policy (executes it)' })
+  @ApiOkResponse({ type: RefundView })
+  @ApiNotFoundResponse({ description: 'no such refund here' })
+  approve(@CurrentActor() actor: Actor, @Param() p: RefundIdParam) {
+    return this.refunds.approve(actor, p.id);
+  }
+
+  @Post('refunds/:id/reject')
+  @HttpCode(200)
+  @CheckPolicies((a) => a.can('approve', 'Refund'))
+  @ApiOperation({ summary: 'Reject a refund request' })
+  @ApiOkResponse({ type: RefundView })
+  @ApiNotFoundResponse({ description: 'no such refund here' })
+  reject(@CurrentActor() actor: Actor, @Param() p: RefundIdParam) {
+    return this.refunds.reject(actor, p.id);
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import type { Prisma, Refund, RefundRequest } from '../../generated/prisma/client';
+import { TenantContext } from '../../platform/database/tenant-context';
+import { IN_FLIGHT_REFUND_STATUSES } from './refund-rules';
+
+@Injectable()
+export class RefundsRepository {
+  constructor(private readonly tenantContext: TenantContext) {}
+
+  private get db() {
+    return this.tenantContext.db();
+  }
+
+  create(data: Omit<Prisma.RefundUncheckedCreateInput, 'tenantId'>): Promise<Refund> {
+    return this.db.refund.create({ data: { ...data, tenantId: this.tenantContext.tenantId() } });
+  }
+
+  find(id: string): Promise<Refund | null> {
+    return this.db.refund.findFirst({ where: { id } });
+  }
+
+  async lock(id: string): Promise<Refund | null> {
+    const rows = await this.db.$queryRaw<{ id: string }[]>`SELECT id FROM refunds WHERE id = ${id}::uuid FOR UPDATE`;
+    return rows[0] ? this.find(id) : null;
+  }
+
+  update(id: string, data: Prisma.RefundUncheckedUpdateManyInput): Promise<Refund> {
+    return this.db.refund.update({ where: { tenantId_id: { tenantId: this.tenantContext.tenantId(), id } }, data });
+  }
+
+  listForOrder(orderId: string): Promise<Refund[]> {
+    return this.db.refund.findMany({ where: { orderId }, orderBy: { createdAt: 'asc' } });
+  }
+
+  list(status: string | undefined, limit: number): Promise<Refund[]> {
+    return this.db.refund.findMany({ where: status ? { status } : {}, orderBy: { createdAt: 'desc' }, take: limit });
+  }
+
+  async inFlightFen(orderId: string, exceptId?: string): Promise<number> {
+    const r = await this.db.refund.aggregate({
+      where: {
+        orderId,
+        status: { in: [...IN_FLIGHT_REFUND_STATUSES] },
+        ...(exceptId ? { id: { not: exceptId } } : {}),
+      },
+      _sum: { amountFen: true },
+    });
+    return r._sum.amountFen ?? 0;
+  }
+
+  findByRequest(requestId: string): Promise<Refund | null> {
+    return this.db.refund.findFirst({ where: { refundRequestId: requestId } });
+  }
+
+  pendingRequests(orderId?: string): Promise<RefundRequest[]> {
+    return this.db.refundRequest.findMany({
+      where: { status: 'pending', ...(orderId ? { orderId } : {}) },
+      orderBy: { createdAt: 'asc' },
+      take: 200,
+    });
+  }
+
+  async lockRequest(id: string): Promise<RefundRequest | null> {
+    const rows = await this.db.$queryRaw<
+      { id: string }[]
+    >`SELECT id FROM refund_requests WHERE id = ${id}::uuid FOR UPDATE`;
+    return rows[0] ? this.db.refundRequest.findFirst({ where: { id } }) : null;
+  }
+
+  async setRequestStatus(id: string, status: 'executed' | 'failed'): Promise<void> {
+    await this.db.refundRequest.updateMany({ where: { id }, data: { status } });
+  }
+}

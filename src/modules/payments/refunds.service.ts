@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { Payment, Refund, RefundRequest } from '../../generated/prisma/client';
+import type { Actor } from '../../platform/auth/actor';
+import type { AppAbility } from '../../platform/authz/app-ability';
+import { accessibleBy } from '../../platform/authz/casl-prisma';
+import { TenantContext } from '../../platform/database/tenant-context';
+import { LedgerService } from '../ledger/ledger.service';
+import { cancellationFee, refundPaid, type FundsSource } from '../ledger/ledger-postings';
+import type { CreateRefundDto, RefundView } from './dto/refund.dto';
+import { MerchantCredentialsService } from './merchant-credentials.service';
+import { outRefundNoOf } from './payment-checks';
+import { PaymentProviderRegistry } from './payment-provider.registry';
+import { OrdersPort } from './orders-port';
+import { PaymentsRepository, type OrderForPayment } from './payments.repository';
+import { orderNotFound } from './payments.service';
+import { REFUNDABLE_ORDER_STATUSES, refundableFen, refundWithinPolicy } from './refund-rules';
+import { RefundsRepository } from './refunds.repository';
+
+const refundNotFound = () => new NotFoundException({ code: 'REFUND_NOT_FOUND', message: 'refund not found' });
+
+export function refundView(r: Refund): RefundView {
+  return {
+    id: r.id,
+    orderId: r.orderId,
+    paymentId: r.paymentId,
+    amountFen: r.amountFen,
+    reason: r.reason,
+    status: r.status,
+    withinPolicy: r.withinPolicy,
+    requestedByType: r.requestedByType,
+    approvedBy: r.approvedBy,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+/**
+ * Refunds: requested by a customer or staff, or owed by a cancellation (refund_requests). Lock
+ * order: the order row first, then the refund — the same order everywhere, so two refunds of one
+ * order serialise and their sum can never pass what was paid. Execution is idempotent: only an
+ * `approved` refund is sent to the provider, and it leaves that status in the same transaction.
+ */
+@Injectable()
+export class RefundsService {
+  constructor(
+    private readonly repo: RefundsRepository,
+    private readonly payments: PaymentsRepository,
+    private readonly registry: PaymentProviderRegistry,
+    private readonly merchants: MerchantCredentialsService,
+    private readonly ledger: LedgerService,
+    private readonly orders: OrdersPort,
+    private readonly tenantContext: TenantContext,
+  ) {}
+
+  async request(actor: Actor, ability: AppAbility, orderId: string, dto: CreateRefundDto): Promise<RefundView> {
+    const mine = actor.kind === 'customer' ? { customerId: actor.id } : {};
+    const visible = await this.tenantContext.db().order.findFirst({
+      where: { AND: [accessibleBy(ability).ofType('Order'), { id: orderId, ...mine }] },
+      select: { id: true },
+    });
+    if (!visible) throw orderNotFound();
+    const order = await this.payments.lockOrder(orderId);
+    if (!order) throw orderNotFound();
+    if (!REFUNDABLE_ORDER_STATUSES.includes(order.status)) {
+      throw new ConflictException({
+        code: 'ORDER_NOT_REFUNDABLE',
+        message: `订单状态 ${order.status} 不能退款，请先取消 / an order in status ${order.status} cannot be refunded (cancel it first)`,
+      });
+    }
+    const payment = await this.payments.succeededChargeOf(order.id);
+    const refundable = refundableFen(order.paidFen, order.refundedFen, await this.repo.inFlightFen(order.id));
+    if (!payment || dto.amountFen > refundable) {
+      throw new BadRequestException({
+        code: 'REFUND_EXCEEDS_REFUNDABLE',
+        message: 'refund amount is more than can be refunded',
+        fields: [
+          { field: 'amountFen', messages: [`最多可退 ${refundable} 分 / at most ${refundable} fen can be refunded`] },
+        ],
+      });
+    }
+    const within = refundWithinPolicy(actor);
+    const id = randomUUID();
+    const refund = await this.repo.create({
+      id,
+      orderId: order.id,
+      paymentId: payment.id,
+      outRefundNo: outRefundNoOf(id),
+      amountFen: dto.amountFen,
+      reason: dto.reason,
+      status: within ? 'approved' : 'requested',
+      withinPolicy: within,
+      requestedByType: actor.kind === 'operator' ? 'system' : actor.kind,
+      requestedBy: actor.id,
+      approvedBy: within ? actor.id : null,
+    });
+    return refundView(within ? await this.execute(refund.id, order) : refund);
+  }
+
+  async approve(actor: Actor, id: string): Promise<RefundView> {
+    const found = await this.repo.find(id);
+    if (!found) throw refundNotFound();
+    const order = await this.payments.lockOrder(found.orderId);
+    const refund = await this.repo.lock(id);
+    if (!order || !refund) throw refundNotFound();
+    if (refund.status === 'rejected')
+      throw new ConflictException({ code: 'REFUND_REJECTED', message: 'this refund was rejected' });
+    if (refund.status !== 'requested') return refundView(refund); // already decided: approving again changes nothing
+    const refundable = refundableFen(order.paidFen, order.refundedFen, await this.repo.inFlightFen(order.id, id));
+    if (refund.amountFen > refundable) {
+      throw new ConflictException({
+        code: 'REFUND_EXCEEDS_REFUNDABLE',
+        message: `at most ${refundable} fen can still be refunded`,
+      });
+    }
+    await this.repo.update(id, { status: 'approved', approvedBy: actor.id });
+    return refundView(await this.execute(id, order));
+  }
+
+  async reject(actor: Actor, id: string): Promise<RefundView> {
+    const refund = await this.repo.lock(id);
+    if (!refund) throw refundNotFound();
+    if (refund.status === 'rejected') return refundView(refund);
+    if (refund.status !== 'requested') {
+      throw new ConflictException({
+        code: 'REFUND_ALREADY_DECIDED',
+        message: `a refund in status ${refund.status} cannot be rejected`,
+      });
+    }
+    return refundView(await this.repo.update(id, { status: 'rejected', approvedBy: actor.id }));
+  }
+
+  async listForOrder(ability: AppAbility, orderId: string): Promise<RefundView[]> {
+    const visible = await this.tenantContext.db().order.findFirst({
+      where: { AND: [accessibleBy(ability).ofType('Order'), { id: orderId }] },
+      select: { id: true },
+    });
+    if (!visible) throw orderNotFound();
+    return (await this.repo.listForOrder(orderId)).map(refundView);
+  }
+
+  async list(status: string | undefined): Promise<RefundView[]> {
+    return (await this.repo.list(status, 200)).map(refundView);
+  }
+
+  /** Executes every cancellation refund request left `pending` (optionally of one order). */
+  async executePendingRequests(orderId?: string): Promise<number> {
+    let n = 0;
+    for (const req of await this.repo.pendingRequests(orderId)) {
+      if (await this.executeRequest(req.id)) n++;
+    }
+    return n;
+  }
+
+  /**
+   * A cancellation's refund request: the refund (if any) through the provider, the fee kept split
+   * between store and technician, the request marked executed — once, whoever calls it.
+   */
+  async executeRequest(requestId: string): Promise<boolean> {
+    const peek = await this.tenantContext.db().refundRequest.findFirst({ where: { id: requestId } });
+    if (!peek) return false;
+    const order = await this.payments.lockOrder(peek.orderId);
+    const req = await this.repo.lockRequest(requestId);
+    if (!order || !req || req.status !== 'pending') return false;
+    const payment = await this.payments.succeededChargeOf(order.id);
+    if (!payment) {
+      await this.repo.setRequestStatus(req.id, 'failed');
+      return false;
+    }
+    if (req.amountFen > 0) {
+      const refund = (await this.repo.findByRequest(req.id)) ?? (await this.createForRequest(req, payment));
+      const done = refund.status === 'approved' ? await this.execute(refund.id, order) : refund;
+      if (done.status === 'failed') await this.repo.setRequestStatus(req.id, 'failed');
+      if (done.status !== 'succeeded') return false;
+    }
+    const fee = cancellationFee({
+      orderId: order.id,
+      requestId: req.id,
+      storeShareFen: req.feeFen - req.technicianShareFen,
+      technicianShareFen: req.technicianShareFen,
+      technicianId: order.technicianId,
+    });
+    if (fee) await this.ledger.post(fee);
+    await this.repo.setRequestStatus(req.id, 'executed');
+    return true;
+  }
+
+  private createForRequest(req: RefundRequest, payment: Payment): Promise<Refund> {
+    const id = randomUUID();
+    return this.repo.create({
+      id,
+      orderId: req.orderId,
+      paymentId: payment.id,
+      refundRequestId: req.id,
+      outRefundNo: outRefundNoOf(id),
+      amountFen: req.amountFen,
+      reason: (req.reason ?? '取消订单 / order cancelled').slice(0, 200) || 'cancelled',
+      status: 'approved',
+      withinPolicy: true,
+      requestedByType: ['staff', 'customer', 'technician'].includes(req.requestedByType)
+        ? req.requestedByType
+        : 'system',
+      requestedBy: req.requestedById,
+    });
+  }
+
+  /** Sends an approved refund to the provider and books the result. Caller holds the order lock. */
+  private async execute(refundId: string, order: OrderForPayment): Promise<Refund> {
+    const refund = await this.repo.lock(refundId);
+    if (!refund) throw refundNotFound();
+    if (refund.status !== 'approved') return refund;
+    const payment = await this.payments.find(refund.paymentId);
+    const provider = payment ? this.registry.get(payment.provider) : undefined;
+    const merchant = payment ? await this.merchants.forProvider(payment.provider) : null;
+    if (!payment || !provider?.refund || !merchant) return this.repo.update(refund.id, { status: 'failed' });
+    const result = await provider.refund({
+      credentials: merchant.credentials,
+      outTradeNo: payment.outTradeNo,
+      outRefundNo: refund.outRefundNo,
+      refundFen: refund.amountFen,
+      totalFen: payment.amountFen,
+      reason: refund.reason,
+    });
+    if (result.status === 'failed') return this.repo.update(refund.id, { status: 'failed' });
+    if (result.status === 'processing') {
+      // WeChat/Alipay may settle later; the refund stays in flight (counted against refundable).
+      return this.repo.update(refund.id, { status: 'processing', providerRefundNo: result.providerRefundNo ?? null });
+    }
+    const done = await this.repo.update(refund.id, {
+      status: 'succeeded',
+      providerRefundNo: result.providerRefundNo ?? null,
+    });
+    await this.ledger.post(
+      refundPaid({
+        source: fundsSourceOf(payment, order),
+        refundId: refund.id,
+        orderId: order.id,
+        amountFen: refund.amountFen,
+      }),
+    );
+    await this.orders.markRefunded(order.id, refund.amountFen);
+    return done;
+  }
+}
+
+function fundsSourceOf(p: Payment, order: OrderForPayment): FundsSource {
+  if (p.provider === 'balance') return { kind: 'wallet', customerId: p.customerId };
+  if (p.provider === 'cash') return { kind: 'cash', technicianId: order.technicianId ?? p.customerId };
+  return { kind: 'provider', provider: p.provider as 'wechat' | 'alipay' | 'sandbox' };
+}
