@@ -77,8 +77,8 @@ export default defineScenario<State>({
       const techId = tech.rows[0]!.id;
       await q(
         `INSERT INTO shift_templates (tenant_id, technician_id, weekday, start_time, end_time)
-         SELECT $1, $2, d, '10:00', '22:00' FROM generate_series(1, 5) d
-         UNION ALL SELECT $1, $2, d, s, e FROM generate_series(6, 7) d,
+         SELECT $1::uuid, $2::uuid, d, time '10:00', time '22:00' FROM generate_series(1, 5) d
+         UNION ALL SELECT $1::uuid, $2::uuid, d, s, e FROM generate_series(6, 7) d,
                     (VALUES (time '09:00', time '13:00'), (time '15:00', time '23:00')) v(s, e)`,
         [store.id, techId],
       );
