@@ -11,6 +11,7 @@ COPY tsconfig.json tsconfig.build.json prisma.config.ts ./
 COPY scripts ./scripts
 COPY prisma ./prisma
 COPY src ./src
+COPY web ./web
 RUN npm run build
 
 # 2. Production dependencies only, installed after the build so no dev tooling reaches the image.
@@ -26,6 +27,7 @@ WORKDIR /app
 RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 COPY package.json ./
 COPY migrations ./migrations
 USER 10001:10001

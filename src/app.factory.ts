@@ -10,6 +10,7 @@ import { createValidationPipe } from './platform/http/validation';
 import { setupSwagger } from './platform/http/swagger';
 import { installFastifyErrorHandler } from './platform/http/fastify-errors';
 import { serveTenantAssets } from './platform/http/tenant-assets';
+import { serveWebApp } from './platform/http/spa';
 import { rewriteTenantPath, type RawRequestWithSlug } from './platform/tenancy/tenant-path';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -35,6 +36,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const fastify = app.getHttpAdapter().getInstance();
   installFastifyErrorHandler(fastify);
   await serveTenantAssets(fastify, config.TENANTS_DIR);
+  await serveWebApp(fastify, { distDir: config.WEB_DIST_DIR, baseDomain: config.BASE_DOMAIN, logger });
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });

@@ -19,6 +19,26 @@ export type TenantTableSeed = (admin: SeedDb, tenantId: string) => Promise<void>
  * values for anything unique so a seed can run many times per tenant.
  */
 export const TENANT_TABLE_SEEDS: Record<string, TenantTableSeed> = {
+  // ---- reviews and notifications (migrations/1764600000000_reviews-notifications.sql) ----
+  reviews: async (admin, tenantId) => {
+    await insertReview(admin, tenantId);
+  },
+  review_reports: async (admin, tenantId) => {
+    const reviewId = await insertReview(admin, tenantId);
+    const reporter = await insertCustomer(admin, tenantId);
+    await admin.query(
+      `INSERT INTO review_reports (tenant_id, review_id, customer_id, reason) VALUES ($1, $2, $3, 'abusive')`,
+      [tenantId, reviewId, reporter],
+    );
+  },
+  notifications: async (admin, tenantId) => {
+    const customerId = await insertCustomer(admin, tenantId);
+    await admin.query(
+      `INSERT INTO notifications (tenant_id, recipient_type, recipient_id, template, locale, title, body)
+       VALUES ($1, 'customer', $2, 'order.paid', 'zh-CN', '支付成功', '种子通知')`,
+      [tenantId, customerId],
+    );
+  },
   staff_accounts: async (admin, tenantId) => {
     await insertStaff(admin, tenantId);
   },
@@ -316,4 +336,21 @@ export async function insertOrder(admin: SeedDb, tenantId: string): Promise<stri
     ],
   );
   return (rows[0] as { id: string }).id;
+}
+
+/** A review of a completed order (the trigger requires one: completed, same customer and technician). */
+export async function insertReview(admin: SeedDb, tenantId: string): Promise<string> {
+  const orderId = await insertOrder(admin, tenantId);
+  const technicianId = await insertTechnician(admin, tenantId);
+  const { rows } = await admin.query(
+    `UPDATE orders SET status = 'completed', technician_id = $3 WHERE tenant_id = $1 AND id = $2 RETURNING customer_id`,
+    [tenantId, orderId, technicianId],
+  );
+  const review = await admin.query(
+    `INSERT INTO reviews (tenant_id, order_id, customer_id, technician_id, stars, skill_stars, attitude_stars,
+                          punctuality_stars, reviewer_label)
+     VALUES ($1, $2, $3, $4, 5, 5, 5, 5, '种**') RETURNING id`,
+    [tenantId, orderId, (rows[0] as { customer_id: string }).customer_id, technicianId],
+  );
+  return (review.rows[0] as { id: string }).id;
 }
