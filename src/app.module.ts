@@ -29,6 +29,8 @@ import { SharedPoolModule } from './modules/shared-pool/shared-pool.module';
 import { AvailabilityModule } from './modules/availability/availability.module';
 import { AddressesModule } from './modules/addresses/addresses.module';
 import { OrdersModule } from './modules/orders/orders.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
+import { ReviewsModule } from './modules/reviews/reviews.module';
 
 /** Feature modules, one per capability (each registers itself here with a one-line edit). */
 const FEATURE_MODULES: DynamicModule['imports'] = [
@@ -43,7 +45,9 @@ const FEATURE_MODULES: DynamicModule['imports'] = [
   SchedulingModule,
   AvailabilityModule,
   AddressesModule,
+  NotificationsModule,
   OrdersModule,
+  ReviewsModule,
   PaymentsModule,
   GrabModule,
   SharedPoolModule,

@@ -1,5 +1,6 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException, Optional } from '@nestjs/common';
 import type { Order, Prisma } from '../../generated/prisma/client';
+import { OrderStatusBroadcaster } from '../notifications/order-status-broadcaster';
 import { BusyTimeService } from '../scheduling/busy-time.service';
 import type { OrderActor } from './order-actor';
 import { isOrderStatus, transition, type OrderEventName } from './order-state';
@@ -35,6 +36,8 @@ export class OrderTransitions {
     private readonly repo: OrdersRepository,
     private readonly busy: BusyTimeService,
     private readonly timers: OrderTimersService,
+    // live `order.status` + notifications (notifications module; optional so unit specs need none)
+    @Optional() private readonly broadcaster?: OrderStatusBroadcaster,
   ) {}
 
   async apply(
@@ -67,6 +70,7 @@ export class OrderTransitions {
       reason: reason ?? null,
       details: (opts.details ?? {}) as Prisma.InputJsonValue,
     });
+    await this.broadcaster?.changed(updated, { event, from, to, details: opts.details ?? {}, at: new Date() });
     if (to === 'cancelled' && updated.technicianId) await this.busy.releaseByReference(updated.id);
     if (to === 'in_service' && from !== 'in_service') {
       const grace = effectiveSettings(await this.repo.settings()).overrunGraceMinutes;

@@ -48,6 +48,9 @@ export class AbilityFactory {
         // Money: reconciliation, refunds (incl. approving beyond policy), 到付 corrections.
         can('read', ['Payment', 'PaymentMismatch', 'JournalEntry']);
         can(['create', 'read', 'approve'], 'Refund');
+        // Reviews: answer them, and hide abusive ones (hidden reviews leave the rating).
+        can(['read', 'reply', 'hide'], 'Review');
+        can('read', 'ReviewReport');
         can('collect', 'Payment');
         // Puts orders into / takes them out of the grab hall; the store's shared-pool membership.
         can('manage', 'GrabHall');
@@ -64,6 +67,9 @@ export class AbilityFactory {
         // Refunds they enter wait for a manager's approval.
         can('read', ['Payment', 'PaymentMismatch']);
         can(['create', 'read'], 'Refund');
+        // Reviews: they may answer, not moderate.
+        can(['read', 'reply'], 'Review');
+        can('read', 'ReviewReport');
         break;
       case 'technician':
         can('read', ['ShiftTemplate', 'ShiftOverride'], { technicianId: actor.id });
@@ -92,6 +98,10 @@ export class AbilityFactory {
         // Pays and asks refunds of own orders (the services filter to the customer's orders).
         can('create', 'Payment');
         can(['create', 'read'], 'Refund');
+        // Reviews their own completed orders (the service checks the order), reports abusive ones.
+        can(['create', 'read'], 'Review', { customerId: actor.id });
+        can('report', 'Review');
+        can('create', 'ReviewReport', { customerId: actor.id });
         break;
       case undefined:
         break;
@@ -101,6 +111,9 @@ export class AbilityFactory {
       // orders through their own endpoints (transitions, cancel), never by booking as someone.
       cannot(['create', 'update', 'delete'], 'CustomerAddress');
       cannot('create', ['Quote', 'Order']);
+      // Only the customer who was served reviews an order, and only customers report reviews.
+      cannot(['create', 'report'], 'Review');
+      cannot('create', 'ReviewReport');
       // Paying is for the customer who owns the order (merchant settings stay owner-only: `manage all`).
       cannot('create', 'Payment');
     }
@@ -109,6 +122,9 @@ export class AbilityFactory {
       // `manage all`: the `cannot` cuts it off, the later `can` takes precedence over both).
       cannot('manage', 'AuthSession');
       can(['read', 'delete'], 'AuthSession', { principalId: actor.id, principalType: actor.kind });
+      // Everyone's notification centre is their own (the owner's `manage all` is cut off too).
+      cannot('manage', 'Notification');
+      can(['read', 'update'], 'Notification', { recipientType: actor.kind, recipientId: actor.id });
       // Uploads: anyone signed in to the store may upload (customers images only, for reviews);
       // everyone reads their own uploads; sensitive ones (certificates) otherwise only managers.
       if (actor.kind === 'customer') can('create', 'StoredFile', { kind: 'image' });

@@ -35,6 +35,9 @@ import type {
   MerchantCredential,
   Refund,
   JournalEntry,
+  Review,
+  ReviewReport,
+  Notification,
 } from '../../generated/prisma/client';
 
 export { accessibleBy, createPrismaAbility };
@@ -69,7 +72,11 @@ export type ModelSubjects = Subjects<{
   MerchantCredential: MerchantCredential;
   Refund: Refund;
   JournalEntry: JournalEntry;
+  Review: Review;
+  ReviewReport: ReviewReport;
+  Notification: Notification;
 }>;
 
 export type PrismaAbility<S extends string> = Ability<[Action, S | ModelSubjects | 'all'], PrismaQuery>;
-export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'approve' | 'cancel' | 'collect';
+export type Action =
+  'manage' | 'create' | 'read' | 'update' | 'delete' | 'approve' | 'cancel' | 'collect' | 'reply' | 'hide' | 'report';

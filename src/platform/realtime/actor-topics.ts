@@ -6,6 +6,7 @@ import type { Topic } from './realtime-hub';
 export function topicsFor(actor: Actor): Topic[] {
   if (actor.kind === 'customer') return [`customer:${actor.id}`];
   if (actor.kind === 'technician') return [`technician:${actor.id}`, 'technicians'];
-  if (isStaffRole(actor.role)) return ['staff'];
+  // `staff` is the store-wide console feed; `staff:{id}` carries one member's own notifications.
+  if (isStaffRole(actor.role)) return ['staff', `staff:${actor.id}`];
   return [];
 }

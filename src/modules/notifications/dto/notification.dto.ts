@@ -1,0 +1,77 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export class ListNotificationsQuery {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize: number = 20;
+
+  @ApiPropertyOptional({ description: 'only unread ones' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  unread?: boolean;
+}
+
+export class NotificationDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'order.assigned' })
+  template!: string;
+
+  @ApiProperty({ example: '技师已接单' })
+  title!: string;
+
+  @ApiProperty({ example: '李技师 将于 11月26日 10:00 为您服务（订单 JA2611260001）。' })
+  body!: string;
+
+  @ApiProperty({ enum: ['zh-CN', 'en'] })
+  locale!: string;
+
+  @ApiProperty({ type: [String], example: ['in_app', 'sms'], description: 'where it was sent' })
+  channels!: string[];
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  orderId!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  readAt!: Date | null;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: Date;
+}
+
+export class NotificationPageDto {
+  @ApiProperty({ type: [NotificationDto] })
+  items!: NotificationDto[];
+
+  @ApiProperty()
+  total!: number;
+
+  @ApiProperty({ description: 'all of my unread notifications, not only this page' })
+  unreadCount!: number;
+
+  @ApiProperty()
+  page!: number;
+
+  @ApiProperty()
+  pageSize!: number;
+}
+
+export class ReadAllResultDto {
+  @ApiProperty({ description: 'how many were unread' })
+  updated!: number;
+}

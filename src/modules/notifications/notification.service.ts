@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import type { Notification, Prisma } from '../../generated/prisma/client';
+import { TenantContext } from '../../platform/database/tenant-context';
+import { escapeHtml } from '../../platform/mail/mail-templates';
+import { JobQueue } from '../../platform/queue/job-queue';
+import { RealtimeHub } from '../../platform/realtime/realtime-hub';
+import { TenantDirectory } from '../../platform/tenancy/tenant-directory';
+import { type NotificationChannel, type Recipient, personalTopic } from './notification-recipient';
+import {
+  notificationLocale,
+  renderNotification,
+  type NotificationTemplateName,
+  type NotificationTemplates,
+} from './notification-templates';
+import { NotificationsRepository } from './notifications.repository';
+
+export interface NotifyRequest<N extends NotificationTemplateName> {
+  recipient: Recipient;
+  template: N;
+  params: NotificationTemplates[N];
+  /** in_app is always written (the notification centre is the record); it is pushed live when listed */
+  channels: readonly NotificationChannel[];
+  orderId?: string | null;
+}
+
+/**
+ * The one way to tell someone something. Inside the caller's unit of work it writes the in-app
+ * row (rendered in the store's locale) and queues delivery: e-mail (staff only, the address
+ * looked up now) through `mail.send`, SMS through `notification.sms` (the phone is decrypted in
+ * the worker, so it never sits in Redis). Queueing and the live push wait for the commit, so a
+ * rolled-back change never notifies anyone.
+ */
+@Injectable()
+export class NotificationService {
+  constructor(
+    private readonly repo: NotificationsRepository,
+    private readonly tenantContext: TenantContext,
+    private readonly directory: TenantDirectory,
+    private readonly jobs: JobQueue,
+    private readonly hub: RealtimeHub,
+  ) {}
+
+  /** Returns null when the recipient does not exist in this store (nothing is written). */
+  async notify<N extends NotificationTemplateName>(req: NotifyRequest<N>): Promise<Notification | null> {
+    const tenantId = this.tenantContext.tenantId();
+    const contact = await this.repo.contact(req.recipient);
+    if (!contact) return null;
+    const store = await this.directory.findById(tenantId);
+    const locale = notificationLocale(store?.locale);
+    const { title, body } = renderNotification(req.template, locale, req.params);
+    const email = req.channels.includes('email') && contact.email ? contact.email : null;
+    const sms = req.channels.includes('sms') && contact.phoneEnc !== null;
+    const channels: NotificationChannel[] = [
+      'in_app',
+      ...(email ? ['email' as const] : []),
+      ...(sms ? ['sms' as const] : []),
+    ];
+    const row = await this.repo.insert({
+      recipientType: req.recipient.type,
+      recipientId: req.recipient.id,
+      template: req.template,
+      params: req.params as unknown as Prisma.InputJsonValue,
+      locale,
+      title,
+      body,
+      channels,
+      orderId: req.orderId ?? null,
+    });
+    if (email) {
+      const html = `<!doctype html><html lang="${locale}"><body style="font-family:sans-serif;line-height:1.6"><h3>${escapeHtml(title)}</h3><p>${escapeHtml(body)}</p><p>${escapeHtml(store?.name ?? '')}</p></body></html>`;
+      await this.jobs.enqueue('mail.send', {
+        to: email,
+        subject: store ? `[${store.name}] ${title}` : title,
+        text: `${body}\n\n${store?.name ?? ''}`,
+        html,
+        template: `notification.${req.template}`,
+      });
+    }
+    if (sms) await this.jobs.enqueue('notification.sms', { tenantId, notificationId: row.id });
+    if (req.channels.includes('in_app')) {
+      await this.hub.publish(tenantId, personalTopic(req.recipient), {
+        type: 'notification',
+        data: {
+          id: row.id,
+          template: row.template,
+          title,
+          body,
+          orderId: row.orderId,
+          createdAt: row.createdAt.toISOString(),
+        },
+      });
+    }
+    return row;
+  }
+
+  /** A store-wide alert: one notification per active staff member. */
+  async notifyStaff<N extends NotificationTemplateName>(req: Omit<NotifyRequest<N>, 'recipient'>): Promise<number> {
+    const staff = await this.repo.activeStaff();
+    for (const s of staff) await this.notify({ ...req, recipient: { type: 'staff', id: s.id } });
+    return staff.length;
+  }
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import type { Order } from '../../generated/prisma/client';
+import { TenantContext } from '../../platform/database/tenant-context';
+import { RealtimeHub } from '../../platform/realtime/realtime-hub';
+import { TenantDirectory } from '../../platform/tenancy/tenant-directory';
+import { NotificationService } from './notification.service';
+import { planOrderNotices, type OrderChange } from './order-notice-plan';
+import { NotificationsRepository } from './notifications.repository';
+
+/** The live `order.status` event (SSE) every party of an order receives on each transition. */
+export interface OrderStatusEvent {
+  orderId: string;
+  orderNo: string;
+  event: string;
+  from: string;
+  to: string;
+  at: string;
+}
+
+/**
+ * Called by OrderTransitions.apply right after it wrote the order event, inside the same unit
+ * of work: publishes `order.status` to the customer, the order, the store's staff and the
+ * assigned technician (delivered only after the commit), and writes the notifications the
+ * change calls for (order-notice-plan.ts).
+ */
+@Injectable()
+export class OrderStatusBroadcaster {
+  constructor(
+    private readonly hub: RealtimeHub,
+    private readonly tenantContext: TenantContext,
+    private readonly directory: TenantDirectory,
+    private readonly notifications: NotificationService,
+    private readonly repo: NotificationsRepository,
+  ) {}
+
+  async changed(order: Order, change: OrderChange & { at: Date }): Promise<void> {
+    const tenantId = this.tenantContext.tenantId();
+    const data: OrderStatusEvent = {
+      orderId: order.id,
+      orderNo: order.orderNo,
+      event: change.event,
+      from: change.from,
+      to: change.to,
+      at: change.at.toISOString(),
+    };
+    const topics = [`customer:${order.customerId}`, `order:${order.id}`, 'staff'];
+    if (order.technicianId) topics.push(`technician:${order.technicianId}`);
+    for (const topic of topics) await this.hub.publish(tenantId, topic, { type: 'order.status', data });
+
+    const store = await this.directory.findById(tenantId);
+    const technicianName = order.technicianId ? await this.repo.technicianLabel(order.technicianId) : null;
+    const plan = planOrderNotices(change, {
+      orderNo: order.orderNo,
+      customerId: order.customerId,
+      technicianId: order.technicianId,
+      technicianName,
+      serviceName: order.serviceName,
+      startAt: order.startAt,
+      timeZone: store?.timezone ?? 'Asia/Shanghai',
+      refundedFen: order.refundedFen,
+    });
+    for (const notice of plan) {
+      const req = { template: notice.template, params: notice.params, channels: notice.channels, orderId: order.id };
+      if (notice.to === 'staff') await this.notifications.notifyStaff(req);
+      else await this.notifications.notify({ ...req, recipient: notice.to });
+    }
+  }
+}
