@@ -42,7 +42,7 @@ describe('quotes and orders', () => {
   });
 
   const call = (
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
     tenant: TestTenant,
     path: string,
     token?: string,
@@ -443,6 +443,46 @@ describe('quotes and orders', () => {
         'extend',
         'complete',
       ]);
+    });
+  });
+
+  describe('order settings', () => {
+    it('owner sets the rules; bookings use them; other roles and stores are refused', async () => {
+      const c3 = await f.newTenant();
+      const store3 = await orderStore(f, c3);
+      const owner = await f.newStaff(c3, { role: 'tenant_owner' });
+      const manager = await f.newStaff(c3, { role: 'store_manager' });
+      const ownerTok = await f.token({ id: owner.id, role: 'tenant_owner', tenantId: c3.id });
+      const managerTok = await f.token({ id: manager.id, role: 'store_manager', tenantId: c3.id });
+      const cust = await orderCustomer(f, t.app, c3);
+
+      const defaults = await call('GET', c3, 'order-settings', managerTok);
+      expect(defaults.statusCode).toBe(200);
+      expect(defaults.json()).toMatchObject({
+        unpaidTimeoutMinutes: 15,
+        freeCancelMinutes: 120,
+        orderNumberPrefix: null,
+      });
+      const bad = await call('PUT', c3, 'order-settings', ownerTok, {
+        cancellationFees: [{ withinMinutes: 30, feePercent: 150 }],
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().fields[0].field).toBe('cancellationFees.0.feePercent');
+      expect((await call('PUT', c3, 'order-settings', managerTok, { unpaidTimeoutMinutes: 5 })).statusCode).toBe(403);
+      expect((await call('GET', c3, 'order-settings', cust.token)).statusCode).toBe(403);
+      expect((await call('PUT', c3, 'order-settings', tok.ownerA, { unpaidTimeoutMinutes: 5 })).statusCode).toBe(403);
+
+      const put = await call('PUT', c3, 'order-settings', ownerTok, {
+        unpaidTimeoutMinutes: 5,
+        orderNumberPrefix: 'QQ',
+      });
+      expect(put.statusCode, put.body).toBe(200);
+      expect(put.json()).toMatchObject({ unpaidTimeoutMinutes: 5, orderNumberPrefix: 'QQ', freeCancelMinutes: 120 });
+      const o = (await book(c3, cust.token, (await quote(store3, cust)).id)).json();
+      expect(o.orderNo).toMatch(/^QQ\d{8}-0001$/);
+      const due = new Date(o.paymentDueAt).getTime() - Date.now();
+      expect(due).toBeGreaterThan(4 * 60_000);
+      expect(due).toBeLessThanOrEqual(5 * 60_000);
     });
   });
 });

@@ -20,7 +20,9 @@ export class OrderSettingsService {
 
   async update(actor: Actor, body: UpdateOrderSettingsDto, ip: string): Promise<OrderSettingsDto> {
     const current = view(effectiveSettings(await this.repo.settings()));
-    const next = { ...current, ...body };
+    // DTO instances carry every declared field, absent ones as undefined: keep only what was sent
+    const sent = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+    const next = { ...current, ...sent };
     const row = await this.repo.upsertSettings({
       ...next,
       cancellationFees: next.cancellationFees.map((f) => ({ ...f })) as unknown as Prisma.InputJsonValue,
@@ -31,7 +33,7 @@ export class OrderSettingsService {
       action: 'order_settings.updated',
       targetType: 'order_settings',
       ip,
-      details: { changed: Object.keys(body) },
+      details: { changed: Object.keys(sent) },
     });
     return view(effectiveSettings(row));
   }
