@@ -206,7 +206,126 @@ export const TENANT_TABLE_SEEDS: Record<string, TenantTableSeed> = {
       [tenantId, technicianId],
     );
   },
+  // ---- payments & ledger (migrations/1764500000000_payments-ledger.sql) ----
+  journal_transactions: async (admin, tenantId) => {
+    await insertJournalTransaction(admin, tenantId);
+  },
+  journal_entries: async (admin, tenantId) => {
+    await insertJournalTransaction(admin, tenantId);
+  },
+  merchant_credentials: async (admin, tenantId) => {
+    await admin.query(
+      `INSERT INTO merchant_credentials (tenant_id, provider, merchant_id, config_enc)
+       VALUES ($1, 'wechat', '1900000109', $2) ON CONFLICT (tenant_id, provider) DO NOTHING`,
+      [tenantId, randomBytes(64)],
+    );
+  },
+  payments: async (admin, tenantId) => {
+    await insertPayment(admin, tenantId);
+  },
+  payment_callbacks: async (admin, tenantId) => {
+    const paymentId = await insertPayment(admin, tenantId);
+    await admin.query(
+      `INSERT INTO payment_callbacks (tenant_id, provider, source, payment_id, outcome) VALUES ($1, 'sandbox', 'callback', $2, 'applied')`,
+      [tenantId, paymentId],
+    );
+  },
+  payment_mismatches: async (admin, tenantId) => {
+    await admin.query(
+      `INSERT INTO payment_mismatches (tenant_id, provider, source, kind, out_trade_no) VALUES ($1, 'sandbox', 'query', 'unknown_trade', $2)`,
+      [tenantId, `P${randomBytes(15).toString('hex')}`],
+    );
+  },
+  refunds: async (admin, tenantId) => {
+    const paymentId = await insertPayment(admin, tenantId);
+    const { rows } = await admin.query(`SELECT order_id FROM payments WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      paymentId,
+    ]);
+    await admin.query(
+      `INSERT INTO refunds (tenant_id, order_id, payment_id, out_refund_no, amount_fen, reason, status, within_policy, requested_by_type)
+       VALUES ($1, $2, $3, $4, 100, '种子退款', 'requested', false, 'system')`,
+      [tenantId, (rows[0] as { order_id: string }).order_id, paymentId, `R${randomBytes(15).toString('hex')}`],
+    );
+  },
+  // ---- dispatch (migrations/1764700000000_dispatch.sql) ----
+  dispatch_settings: async (admin, tenantId) => {
+    await admin.query(`INSERT INTO dispatch_settings (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING`, [
+      tenantId,
+    ]);
+  },
+  customer_technician_blocks: async (admin, tenantId) => {
+    const customerId = await insertCustomer(admin, tenantId);
+    const technicianId = await insertTechnician(admin, tenantId);
+    await admin.query(
+      `INSERT INTO customer_technician_blocks (tenant_id, customer_id, technician_id, reason) VALUES ($1, $2, $3, '种子')`,
+      [tenantId, customerId, technicianId],
+    );
+  },
+  dispatch_runs: async (admin, tenantId) => {
+    const orderId = await insertOrder(admin, tenantId);
+    await admin.query(`INSERT INTO dispatch_runs (tenant_id, order_id, mode) VALUES ($1, $2, 'auto')`, [
+      tenantId,
+      orderId,
+    ]);
+  },
+  dispatch_offers: async (admin, tenantId) => {
+    await insertDispatchOffer(admin, tenantId);
+  },
+  dispatch_log: async (admin, tenantId) => {
+    const orderId = await insertOrder(admin, tenantId);
+    await admin.query(
+      `INSERT INTO dispatch_log (tenant_id, order_id, kind, reason_code, actor_type) VALUES ($1, $2, 'needs_staff', 'manual_mode', 'system')`,
+      [tenantId, orderId],
+    );
+  },
+  dispatch_appeals: async (admin, tenantId) => {
+    const { orderId, technicianId } = await insertDispatchOffer(admin, tenantId);
+    await admin.query(
+      `INSERT INTO dispatch_appeals (tenant_id, order_id, technician_id, text) VALUES ($1, $2, $3, '种子申诉')`,
+      [tenantId, orderId, technicianId],
+    );
+  },
 };
+
+/** An open dispatch offer of a fresh order to a fresh technician. */
+export async function insertDispatchOffer(
+  admin: SeedDb,
+  tenantId: string,
+): Promise<{ orderId: string; technicianId: string }> {
+  const orderId = await insertOrder(admin, tenantId);
+  const technicianId = await insertTechnician(admin, tenantId);
+  await admin.query(
+    `INSERT INTO dispatch_offers (tenant_id, order_id, technician_id, round, step_index, radius_m, expires_at)
+     VALUES ($1, $2, $3, 1, 0, 3000, now() + interval '1 minute')`,
+    [tenantId, orderId, technicianId],
+  );
+  return { orderId, technicianId };
+}
+
+/** A balanced two-line journal transaction (both rows in one statement: the balance check is deferred anyway). */
+export async function insertJournalTransaction(admin: SeedDb, tenantId: string): Promise<string> {
+  const id = randomUUID();
+  await admin.query(
+    `WITH t AS (INSERT INTO journal_transactions (tenant_id, id, kind, memo) VALUES ($1, $2, 'correction', 'seed') RETURNING id)
+     INSERT INTO journal_entries (tenant_id, transaction_id, line_no, account, amount_fen)
+     SELECT $1, t.id, v.line_no, v.account, v.amount FROM t,
+            (VALUES (1, 'store_revenue', -100), (2, 'wallet_funding', 100)) AS v(line_no, account, amount)`,
+    [tenantId, id],
+  );
+  return id;
+}
+
+export async function insertPayment(admin: SeedDb, tenantId: string): Promise<string> {
+  const orderId = await insertOrder(admin, tenantId);
+  const { rows } = await admin.query(
+    `INSERT INTO payments (tenant_id, order_id, kind, provider, channel, out_trade_no, amount_fen, customer_id, merchant_id)
+     SELECT $1, id, 'charge', 'sandbox', 'h5', $3, total_fen, customer_id, 'SBX' FROM orders WHERE tenant_id = $1 AND id = $2
+     RETURNING id`,
+    [tenantId, orderId, `P${randomBytes(15).toString('hex')}`],
+  );
+  return (rows[0] as { id: string }).id;
+}
 
 // ---- parent-row helpers other seeds can reuse (each returns the new row's id) -----------------
 

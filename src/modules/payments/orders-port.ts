@@ -21,6 +21,10 @@ export class OrdersPort {
     return this.get().markPaid(orderId, payment);
   }
 
+  markExtensionPaid(extensionId: string, payment: { paymentId: string; amountFen: number }) {
+    return this.get().markExtensionPaid(extensionId, payment);
+  }
+
   markRefunded(orderId: string, amountFen: number) {
     return this.get().markRefunded(orderId, amountFen);
   }

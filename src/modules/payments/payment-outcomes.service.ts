@@ -133,16 +133,25 @@ export class PaymentOutcomesService {
       paidAt: o.paidAt ?? new Date(),
     });
     const order = await this.repo.lockOrder(payment.orderId);
-    if (order && payment.kind === 'charge' && order.status === 'pending_payment') {
-      await this.ledger.post(
+    const received = () =>
+      this.ledger.post(
         paymentReceived({
           source: { kind: 'provider', provider },
           paymentId: payment.id,
-          orderId: order.id,
+          orderId: payment.orderId,
           amountFen: payment.amountFen,
         }),
       );
+    if (order && payment.kind === 'charge' && order.status === 'pending_payment') {
+      await received();
       await this.orders.markPaid(order.id, { paymentId: payment.id, amountFen: payment.amountFen });
+      return;
+    }
+    // 加钟: a supplementary charge for an extension still waiting for it.
+    const extension = payment.extensionId ? await this.repo.extensionStatus(payment.extensionId) : null;
+    if (order && payment.kind === 'supplement' && payment.extensionId && extension === 'pending_payment') {
+      await received();
+      await this.orders.markExtensionPaid(payment.extensionId, { paymentId: payment.id, amountFen: payment.amountFen });
       return;
     }
     // Money arrived for an order that no longer takes it (cancelled by the unpaid timer, or paid

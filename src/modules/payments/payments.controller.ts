@@ -13,7 +13,7 @@ import { CheckPolicies } from '../../platform/authz/check-policies';
 import { ClientIp, CurrentActor, CurrentTenant, type AppRequest } from '../../platform/http/request-context';
 import { TenantScoped } from '../../platform/http/route-metadata';
 import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
-import { OrderIdParam, PaymentView, PayOrderDto, PayResultView } from './dto/pay.dto';
+import { ExtensionParam, OrderIdParam, PaymentView, PayOrderDto, PayResultView } from './dto/pay.dto';
 import { ReconciliationQuery, ReconciliationView } from './dto/reconciliation.dto';
 import { PaymentsService } from './payments.service';
 import { ReconciliationService } from './reconciliation.service';
@@ -50,6 +50,24 @@ export class PaymentsController {
     @ClientIp() ip: string,
   ) {
     return this.payments.pay(actor, abilityOf(req), tenant, p.id, dto, ip);
+  }
+
+  @Post('orders/:id/extensions/:extensionId/pay')
+  @HttpCode(200)
+  @CheckPolicies((a) => a.can('create', 'Payment'))
+  @ApiOperation({ summary: '加钟: pay the supplementary charge of an extension of one’s own order' })
+  @ApiOkResponse({ type: PayResultView })
+  @ApiNotFoundResponse({ description: 'no such order of yours or no such extension of it' })
+  @ApiConflictResponse({ description: 'EXTENSION_NOT_PAYABLE or INSUFFICIENT_BALANCE' })
+  payExtension(
+    @CurrentActor() actor: Actor,
+    @CurrentTenant() tenant: TenantInfo,
+    @Req() req: AppRequest,
+    @Param() p: ExtensionParam,
+    @Body() dto: PayOrderDto,
+    @ClientIp() ip: string,
+  ) {
+    return this.payments.pay(actor, abilityOf(req), tenant, p.id, dto, ip, p.extensionId);
   }
 
   @Post('orders/:id/cash-collected')

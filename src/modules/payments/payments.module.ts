@@ -7,6 +7,7 @@ import { LedgerModule } from '../ledger/ledger.module';
 import { MerchantCredentialsController } from './merchant-credentials.controller';
 import { MerchantCredentialsRepository } from './merchant-credentials.repository';
 import { MerchantCredentialsService } from './merchant-credentials.service';
+import { OrderSettlementService } from './order-settlement.service';
 import { OrdersPort } from './orders-port';
 import { CALLBACK_ROUTE, PaymentCallbacksController } from './payment-callbacks.controller';
 import { PaymentCallbacksService } from './payment-callbacks.service';
@@ -54,9 +55,10 @@ import { SandboxGatewayService } from './sandbox-gateway.service';
     ReconciliationService,
     RefundsRepository,
     RefundsService,
+    OrderSettlementService,
     OrdersPort,
   ],
-  exports: [PaymentsService, RefundsService, ReconciliationService, LedgerModule],
+  exports: [PaymentsService, RefundsService, ReconciliationService, OrderSettlementService, LedgerModule],
 })
 export class PaymentsModule implements OnModuleInit {
   constructor(

@@ -87,6 +87,15 @@ export class PaymentsRepository {
     return n === 1;
   }
 
+  async extensionStatus(extensionId: string): Promise<string | null> {
+    const e = await this.db.orderExtension.findFirst({ where: { id: extensionId }, select: { status: true } });
+    return e?.status ?? null;
+  }
+
+  findExtension(orderId: string, extensionId: string) {
+    return this.db.orderExtension.findFirst({ where: { id: extensionId, orderId } });
+  }
+
   /** Serialises spending of one customer's wallet for the rest of the unit of work. */
   async lockWallet(customerId: string): Promise<void> {
     await this.db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${'wallet:' + customerId}, 0))`;
@@ -100,8 +109,12 @@ export class PaymentsRepository {
     return this.db.payment.findFirst({ where: { id } });
   }
 
-  findPendingFor(orderId: string, provider: string): Promise<Payment | null> {
-    return this.db.payment.findFirst({ where: { orderId, provider, status: 'pending', kind: 'charge' } });
+  findPendingFor(orderId: string, provider: string, extensionId: string | null): Promise<Payment | null> {
+    return this.db.payment.findFirst({ where: { orderId, provider, status: 'pending', extensionId } });
+  }
+
+  succeededOf(orderId: string): Promise<Payment[]> {
+    return this.db.payment.findMany({ where: { orderId, status: 'succeeded' }, orderBy: { paidAt: 'asc' } });
   }
 
   succeededChargeOf(orderId: string): Promise<Payment | null> {

@@ -37,9 +37,10 @@ export class PaymentsService {
   ) {}
 
   /**
-   * Starts paying one's own order (pending_payment). Balance pays at once (the wallet is checked
-   * under a per-customer lock); the others return what the browser must do next and finish by
-   * callback. A pending payment of the same method is reused, so a double tap makes one payment.
+   * Starts paying one's own pending order (pending_payment) or, with `extensionId`, a 加钟
+   * supplementary charge. Balance pays at once (the wallet is checked under a per-customer lock);
+   * the others return what the browser must do next and finish by callback. A pending payment of
+   * the same method and target is reused, so a double tap makes one payment.
    */
   async pay(
     actor: Actor,
@@ -48,11 +49,23 @@ export class PaymentsService {
     orderId: string,
     dto: PayOrderDto,
     clientIp: string,
+    extensionId: string | null = null,
   ): Promise<PayResultView> {
     if (!(await this.visibleOrder(ability, orderId, { customerId: actor.id }))) throw orderNotFound();
     const order = await this.repo.lockOrder(orderId);
     if (!order) throw orderNotFound();
-    if (order.status !== 'pending_payment') {
+    let amountFen = order.totalFen;
+    if (extensionId) {
+      const ext = await this.repo.findExtension(order.id, extensionId);
+      if (!ext) throw new NotFoundException({ code: 'EXTENSION_NOT_FOUND', message: 'extension not found' });
+      if (ext.status !== 'pending_payment') {
+        throw new ConflictException({
+          code: 'EXTENSION_NOT_PAYABLE',
+          message: `an extension in status ${ext.status} cannot be paid`,
+        });
+      }
+      amountFen = ext.amountFen;
+    } else if (order.status !== 'pending_payment') {
       throw new ConflictException({
         code: 'ORDER_NOT_PAYABLE',
         message: `订单状态 ${order.status} 不能支付 / an order in status ${order.status} cannot be paid`,
@@ -71,34 +84,34 @@ export class PaymentsService {
     if (dto.method === 'balance') {
       await this.repo.lockWallet(actor.id);
       const balance = await this.ledger.walletBalance(actor.id);
-      if (balance < order.totalFen) {
+      if (balance < amountFen) {
         throw new ConflictException({
           code: 'INSUFFICIENT_BALANCE',
-          message: `余额不足 / balance ${balance} fen is less than ${order.totalFen} fen`,
+          message: `余额不足 / balance ${balance} fen is less than ${amountFen} fen`,
         });
       }
     }
 
-    const existing = await this.repo.findPendingFor(order.id, dto.method);
+    const existing = await this.repo.findPendingFor(order.id, dto.method, extensionId);
     const id = existing?.id ?? randomUUID();
     const payment =
       existing ??
       (await this.repo.create({
         id,
         orderId: order.id,
-        kind: 'charge',
+        extensionId,
+        kind: extensionId ? 'supplement' : 'charge',
         provider: dto.method,
         channel: dto.method === 'balance' ? 'internal' : (dto.channel ?? (dto.method === 'alipay' ? 'wap' : 'h5')),
         outTradeNo: outTradeNoOf(id),
-        amountFen: order.totalFen,
+        amountFen,
         currency: 'CNY',
         merchantId: merchant.merchantId,
         customerId: order.customerId,
       }));
 
     if (dto.method === 'balance') {
-      const paidAt = new Date();
-      const done = await this.repo.update(payment.id, { status: 'succeeded', paidAt });
+      const done = await this.repo.update(payment.id, { status: 'succeeded', paidAt: new Date() });
       await this.ledger.post(
         paymentReceived({
           source: { kind: 'wallet', customerId: actor.id },
@@ -107,7 +120,9 @@ export class PaymentsService {
           amountFen: payment.amountFen,
         }),
       );
-      await this.orders.markPaid(order.id, { paymentId: payment.id, amountFen: payment.amountFen });
+      const paid = { paymentId: payment.id, amountFen: payment.amountFen };
+      if (extensionId) await this.orders.markExtensionPaid(extensionId, paid);
+      else await this.orders.markPaid(order.id, paid);
       return { payment: paymentView(done), next: { kind: 'completed' } };
     }
 
@@ -118,7 +133,7 @@ export class PaymentsService {
       outTradeNo: payment.outTradeNo,
       amountFen: payment.amountFen,
       currency: 'CNY',
-      description: `${tenant.name} 订单 ${order.orderNo}`.slice(0, 120),
+      description: `${tenant.name} 订单 ${order.orderNo}${extensionId ? ' 加钟' : ''}`.slice(0, 120),
       expiresAt: new Date(Date.now() + 30 * 60_000),
       notifyUrl: `${base}/api/payments/callbacks/${dto.method}`,
       returnUrl: `${base}/orders/${order.id}`,

@@ -28,17 +28,15 @@ export class ReconciliationScheduler {
     if (this.ensured.has(tenantId)) return;
     await this.tenantContext.afterCommit(async () => {
       const def = JOB_DEFINITIONS['payments.reconcile']!;
-      await this.jobs
-        .queue(def.queue)
-        .upsertJobScheduler(
-          `payments-reconcile-${tenantId}`,
-          { every: this.config.PAYMENT_RECONCILE_EVERY_MS },
-          {
-            name: 'payments.reconcile',
-            data: { tenantId } satisfies ReconcilePayload,
-            opts: { attempts: def.attempts },
-          },
-        );
+      await this.jobs.queue(def.queue).upsertJobScheduler(
+        `payments-reconcile-${tenantId}`,
+        { every: this.config.PAYMENT_RECONCILE_EVERY_MS },
+        {
+          name: 'payments.reconcile',
+          data: { tenantId } satisfies ReconcilePayload,
+          opts: { attempts: def.attempts },
+        },
+      );
       this.ensured.add(tenantId);
     });
   }

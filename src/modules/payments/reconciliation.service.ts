@@ -7,6 +7,7 @@ import { MerchantCredentialsService } from './merchant-credentials.service';
 import { PaymentOutcomesService } from './payment-outcomes.service';
 import { PaymentProviderRegistry } from './payment-provider.registry';
 import { PaymentsRepository } from './payments.repository';
+import { OrderSettlementService } from './order-settlement.service';
 import { RefundsService } from './refunds.service';
 
 export interface ReconcileSummary {
@@ -14,6 +15,7 @@ export interface ReconcileSummary {
   applied: number;
   rejected: number;
   refundRequestsExecuted: number;
+  ordersSettled: number;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface ReconcileSummary {
  * provider (`query`) and feeds the answer through the same idempotent path as a callback
  * (PaymentOutcomesService), so a late callback after a query (or the reverse) changes nothing
  * twice. Findings (paid there but cancelled here, amount differs, unknown trade) are recorded.
- * It also executes refund requests the cancellation policy left pending.
+ * It also executes refund requests the cancellation policy left pending and settles completed orders.
  */
 @Injectable()
 export class ReconciliationService {
@@ -33,6 +35,7 @@ export class ReconciliationService {
     private readonly merchants: MerchantCredentialsService,
     private readonly outcomes: PaymentOutcomesService,
     private readonly refunds: RefundsService,
+    private readonly settlement: OrderSettlementService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -43,7 +46,13 @@ export class ReconciliationService {
 
   async run(now: Date): Promise<ReconcileSummary> {
     const before = new Date(now.getTime() - this.config.PAYMENT_RECONCILE_AFTER_MINUTES * 60_000);
-    const summary: ReconcileSummary = { queried: 0, applied: 0, rejected: 0, refundRequestsExecuted: 0 };
+    const summary: ReconcileSummary = {
+      queried: 0,
+      applied: 0,
+      rejected: 0,
+      refundRequestsExecuted: 0,
+      ordersSettled: 0,
+    };
     for (const p of await this.repo.overduePending(before, 100)) {
       const provider = this.registry.get(p.provider);
       const merchant = await this.merchants.forProvider(p.provider);
@@ -71,6 +80,7 @@ export class ReconciliationService {
       if (r.result === 'rejected') summary.rejected++;
     }
     summary.refundRequestsExecuted = await this.refunds.executePendingRequests();
+    summary.ordersSettled = await this.settlement.settleCompleted();
     return summary;
   }
 

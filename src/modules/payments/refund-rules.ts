@@ -8,6 +8,9 @@ export const REFUNDABLE_ORDER_STATUSES: readonly string[] = [
   'partially_refunded',
 ];
 
+/** Where asking for a refund is answered by the amount check (a refunded order has 0 left → 400). */
+export const REFUND_ASKABLE_ORDER_STATUSES: readonly string[] = [...REFUNDABLE_ORDER_STATUSES, 'refunded'];
+
 /** Refund statuses that still hold part of the refundable amount. */
 export const IN_FLIGHT_REFUND_STATUSES = ['requested', 'approved', 'processing'] as const;
 

@@ -48,6 +48,15 @@ export class RefundsRepository {
     return r._sum.amountFen ?? 0;
   }
 
+  /** What is refunded, or on its way back, against one payment. */
+  async claimedAgainst(paymentId: string): Promise<number> {
+    const r = await this.db.refund.aggregate({
+      where: { paymentId, status: { in: [...IN_FLIGHT_REFUND_STATUSES, 'succeeded'] } },
+      _sum: { amountFen: true },
+    });
+    return r._sum.amountFen ?? 0;
+  }
+
   findByRequest(requestId: string): Promise<Refund | null> {
     return this.db.refund.findFirst({ where: { refundRequestId: requestId } });
   }

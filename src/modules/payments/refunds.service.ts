@@ -14,7 +14,7 @@ import { PaymentProviderRegistry } from './payment-provider.registry';
 import { OrdersPort } from './orders-port';
 import { PaymentsRepository, type OrderForPayment } from './payments.repository';
 import { orderNotFound } from './payments.service';
-import { REFUNDABLE_ORDER_STATUSES, refundableFen, refundWithinPolicy } from './refund-rules';
+import { REFUND_ASKABLE_ORDER_STATUSES, refundableFen, refundWithinPolicy } from './refund-rules';
 import { RefundsRepository } from './refunds.repository';
 
 const refundNotFound = () => new NotFoundException({ code: 'REFUND_NOT_FOUND', message: 'refund not found' });
@@ -62,20 +62,29 @@ export class RefundsService {
     if (!visible) throw orderNotFound();
     const order = await this.payments.lockOrder(orderId);
     if (!order) throw orderNotFound();
-    if (!REFUNDABLE_ORDER_STATUSES.includes(order.status)) {
+    if (!REFUND_ASKABLE_ORDER_STATUSES.includes(order.status)) {
       throw new ConflictException({
         code: 'ORDER_NOT_REFUNDABLE',
         message: `订单状态 ${order.status} 不能退款，请先取消 / an order in status ${order.status} cannot be refunded (cancel it first)`,
       });
     }
-    const payment = await this.payments.succeededChargeOf(order.id);
     const refundable = refundableFen(order.paidFen, order.refundedFen, await this.repo.inFlightFen(order.id));
-    if (!payment || dto.amountFen > refundable) {
+    if (dto.amountFen > refundable) {
       throw new BadRequestException({
         code: 'REFUND_EXCEEDS_REFUNDABLE',
         message: 'refund amount is more than can be refunded',
         fields: [
           { field: 'amountFen', messages: [`最多可退 ${refundable} 分 / at most ${refundable} fen can be refunded`] },
+        ],
+      });
+    }
+    const payment = await this.paymentFor(order.id, dto.amountFen);
+    if (!payment) {
+      throw new BadRequestException({
+        code: 'REFUND_SPANS_PAYMENTS',
+        message: 'a refund goes back through one payment; split it',
+        fields: [
+          { field: 'amountFen', messages: ['超过单笔支付可退金额，请分开退款 / more than one payment can give back'] },
         ],
       });
     }
@@ -162,7 +171,7 @@ export class RefundsService {
     const order = await this.payments.lockOrder(peek.orderId);
     const req = await this.repo.lockRequest(requestId);
     if (!order || !req || req.status !== 'pending') return false;
-    const payment = await this.payments.succeededChargeOf(order.id);
+    const payment = await this.paymentFor(order.id, req.amountFen);
     if (!payment) {
       await this.repo.setRequestStatus(req.id, 'failed');
       return false;
@@ -202,6 +211,14 @@ export class RefundsService {
         : 'system',
       requestedBy: req.requestedById,
     });
+  }
+
+  /** The first successful payment of the order (charge, then 加钟 supplements) that can still give back `amountFen`. */
+  private async paymentFor(orderId: string, amountFen: number): Promise<Payment | null> {
+    for (const p of await this.payments.succeededOf(orderId)) {
+      if (p.amountFen - (await this.repo.claimedAgainst(p.id)) >= amountFen) return p;
+    }
+    return null;
   }
 
   /** Sends an approved refund to the provider and books the result. Caller holds the order lock. */

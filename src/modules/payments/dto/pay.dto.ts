@@ -11,6 +11,12 @@ export class OrderIdParam {
   id!: string;
 }
 
+export class ExtensionParam extends OrderIdParam {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  extensionId!: string;
+}
+
 export class PayOrderDto {
   @ApiProperty({ enum: PAY_METHODS, description: '支付方式 / payment method (到付 is chosen at booking)' })
   @IsIn(PAY_METHODS)

@@ -1,0 +1,231 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TenantContext } from '../src/platform/database/tenant-context';
+import { RefundsService } from '../src/modules/payments/refunds.service';
+import { Factory, type TestTenant } from './support/factories';
+import { createTestApp, type TestApp } from './support/test-app';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { orderCustomer, orderStore, type OrderStore } from './support/order-fixtures';
+import { bookOrder, storeCaller, topUpWallet } from './support/payment-fixtures';
+
+describe('refunds', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let f: Factory;
+  let a: TestTenant;
+  let b: TestTenant;
+  let storeA: OrderStore;
+  let storeB: OrderStore;
+  let call: ReturnType<typeof storeCaller>;
+  const tok: Record<string, string> = {};
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await createTestApp(db, { DB_POOL_MAX: '10', RUN_WORKERS: 'false' });
+    f = await Factory.create(db, t.app);
+    call = storeCaller(t.app);
+    a = await f.newTenant();
+    b = await f.newTenant();
+    storeA = await orderStore(f, a);
+    storeB = await orderStore(f, b);
+    // Every cancellation inside a week costs 20 % (so cancelling leaves money to refund by hand).
+    await f.query(
+      `INSERT INTO order_settings (tenant_id, free_cancel_minutes, cancellation_fees) VALUES ($1, 10080, '[{"withinMinutes": 10080, "feePercent": 20}]')`,
+      [a.id],
+    );
+    await f.query(
+      `INSERT INTO order_settings (tenant_id, free_cancel_minutes, cancellation_fees) VALUES ($1, 10080, '[{"withinMinutes": 10080, "feePercent": 20}]')`,
+      [b.id],
+    );
+    for (const [name, tenant, role] of [
+      ['ownerA', a, 'tenant_owner'],
+      ['managerA', a, 'store_manager'],
+      ['staffA', a, 'store_staff'],
+      ['ownerB', b, 'tenant_owner'],
+    ] as const) {
+      const s = await f.newStaff(tenant, { role });
+      tok[name] = await f.token({ id: s.id, role, tenantId: tenant.id });
+    }
+  });
+  afterAll(async () => {
+    await f?.close();
+    await t?.close();
+    await db?.drop();
+  });
+
+  const orderRow = async (id: string) => (await f.query(`SELECT * FROM orders WHERE id = $1`, [id])).rows[0]!;
+  const sweep = (tenant: TestTenant) =>
+    t.app.get(TenantContext).run(tenant.id, () => t.app.get(RefundsService).executePendingRequests());
+  const ledgerNet = async (orderId: string) =>
+    Number(
+      (
+        await f.query(
+          `SELECT coalesce(sum(e.amount_fen), 0) AS net FROM journal_entries e JOIN journal_transactions x ON x.id = e.transaction_id
+            WHERE x.order_id = $1 AND x.kind IN ('payment', 'cash_collection', 'refund')
+              AND (e.account LIKE 'clearing:%' OR e.account LIKE 'customer_wallet:%' OR e.account LIKE 'cash_on_hand:%')`,
+          [orderId],
+        )
+      ).rows[0]!.net,
+    );
+
+  /** A paid order (sandbox or balance) of a fresh customer. */
+  async function paidOrder(store: OrderStore, method: 'sandbox' | 'balance' = 'sandbox') {
+    const c = await orderCustomer(f, t.app, store.tenant);
+    const order = await bookOrder(t.app, store, c, { paymentMethod: method });
+    if (method === 'balance') await topUpWallet(t.app, store.tenant.id, c.id, order.totalFen);
+    const pay = await call('POST', store.tenant, `orders/${order.id}/pay`, c.token, { method });
+    expect(pay.statusCode, pay.body).toBe(200);
+    if (method === 'sandbox') {
+      const done = await t.app.inject({ method: 'POST', url: `${new URL(pay.json().next.url).pathname}/pay` });
+      expect(done.statusCode, done.body).toBe(200);
+    }
+    expect((await orderRow(order.id)).paid_fen).toBe(order.totalFen);
+    return { c, order };
+  }
+
+  async function cancelled(store: OrderStore, method: 'sandbox' | 'balance' = 'sandbox') {
+    const p = await paidOrder(store, method);
+    const res = await call('POST', store.tenant, `orders/${p.order.id}/cancel`, p.c.token, { reason: '临时有事' });
+    expect(res.statusCode, res.body).toBe(200);
+    return p;
+  }
+
+  it('a cancellation’s refund request is executed once: refund to the customer, fee split to the store, ledger net = paid − refunded', async () => {
+    const { order } = await cancelled(storeA);
+    const fee = Math.floor(order.totalFen * 0.2);
+    expect(await sweep(a)).toBeGreaterThanOrEqual(1);
+    expect(await sweep(a)).toBe(0);
+    const o = await orderRow(order.id);
+    expect(o).toMatchObject({ status: 'partially_refunded', refunded_fen: order.totalFen - fee });
+    expect(await ledgerNet(order.id)).toBe(o.paid_fen - o.refunded_fen);
+    const kinds = await f.query(`SELECT kind FROM journal_transactions WHERE order_id = $1 ORDER BY created_at`, [
+      order.id,
+    ]);
+    expect(kinds.rows.map((r) => r.kind).sort()).toEqual(['cancellation_fee', 'payment', 'refund']);
+    const held = await f.query(
+      `SELECT coalesce(sum(amount_fen), 0)::int AS s FROM journal_entries WHERE account = $1`,
+      [`order_liability:${order.id}`],
+    );
+    expect(held.rows[0]!.s).toBe(0);
+    const req = await f.query(`SELECT status FROM refund_requests WHERE order_id = $1`, [order.id]);
+    expect(req.rows).toEqual([{ status: 'executed' }]);
+  });
+
+  it('refund above what is refundable → 400 naming amountFen; nothing written', async () => {
+    const { order } = await cancelled(storeA);
+    await sweep(a);
+    const left = order.totalFen - (await orderRow(order.id)).refunded_fen;
+    const res = await call('POST', a, `orders/${order.id}/refunds`, tok.managerA!, {
+      amountFen: left + 1,
+      reason: '补偿',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().fields[0].field).toBe('amountFen');
+    expect((await f.query(`SELECT count(*) FROM refunds WHERE order_id = $1`, [order.id])).rows[0]!.count).toBe('1');
+    const bad = await call('POST', a, `orders/${order.id}/refunds`, tok.managerA!, { amountFen: -5, reason: '' });
+    expect(bad.statusCode).toBe(400);
+    expect(
+      bad
+        .json()
+        .fields.map((x: { field: string }) => x.field)
+        .sort(),
+    ).toEqual(['amountFen', 'reason']);
+  });
+
+  it('an order that is paid but not cancelled or completed cannot be refunded (409)', async () => {
+    const { order } = await paidOrder(storeA);
+    const res = await call('POST', a, `orders/${order.id}/refunds`, tok.ownerA!, { amountFen: 100, reason: 'x' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().code).toBe('ORDER_NOT_REFUNDABLE');
+  });
+
+  it('within policy (manager) executes at once; the fee kept can be given back in full', async () => {
+    const { order } = await cancelled(storeA, 'balance');
+    await sweep(a);
+    const left = order.totalFen - (await orderRow(order.id)).refunded_fen;
+    const res = await call('POST', a, `orders/${order.id}/refunds`, tok.managerA!, {
+      amountFen: left,
+      reason: '门店承担 / store waives fee',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ status: 'succeeded', withinPolicy: true });
+    const o = await orderRow(order.id);
+    expect(o).toMatchObject({ status: 'refunded', refunded_fen: order.totalFen });
+    expect(await ledgerNet(order.id)).toBe(0);
+    // balance refunds go back to the wallet
+    const wallet = await f.query(`SELECT -sum(amount_fen)::int AS bal FROM journal_entries WHERE account = $1`, [
+      `customer_wallet:${o.customer_id}`,
+    ]);
+    expect(wallet.rows[0]!.bal).toBe(order.totalFen);
+  });
+
+  it('beyond policy (customer) waits; only managers/owners approve or reject; approving twice changes nothing', async () => {
+    const { c, order } = await cancelled(storeA);
+    await sweep(a);
+    const ask = await call('POST', a, `orders/${order.id}/refunds`, c.token, { amountFen: 100, reason: '服务不满意' });
+    expect(ask.statusCode, ask.body).toBe(201);
+    expect(ask.json()).toMatchObject({ status: 'requested', withinPolicy: false });
+    const id = ask.json().id as string;
+    expect((await call('POST', a, `refunds/${id}/approve`, c.token)).statusCode).toBe(403);
+    expect((await call('POST', a, `refunds/${id}/approve`, tok.staffA!)).statusCode).toBe(403);
+    const before = (await orderRow(order.id)).refunded_fen;
+    const [r1, r2] = await Promise.all([
+      call('POST', a, `refunds/${id}/approve`, tok.managerA!),
+      call('POST', a, `refunds/${id}/approve`, tok.ownerA!),
+    ]);
+    expect([r1.statusCode, r2.statusCode]).toEqual([200, 200]);
+    expect((await orderRow(order.id)).refunded_fen).toBe(before + 100);
+    expect((await call('POST', a, `refunds/${id}/reject`, tok.managerA!)).statusCode).toBe(409);
+    const list = await call('GET', a, 'refunds?status=succeeded', tok.managerA!);
+    expect(list.json().map((r: { id: string }) => r.id)).toContain(id);
+    const ask2 = await call('POST', a, `orders/${order.id}/refunds`, c.token, { amountFen: 50, reason: '再退一点' });
+    const rej = await call('POST', a, `refunds/${ask2.json().id}/reject`, tok.ownerA!);
+    expect(rej.json().status).toBe('rejected');
+    expect((await orderRow(order.id)).refunded_fen).toBe(before + 100);
+  });
+
+  it('two parallel manager refunds cannot together exceed what was paid', async () => {
+    const { order } = await cancelled(storeA);
+    await sweep(a);
+    const left = order.totalFen - (await orderRow(order.id)).refunded_fen;
+    const res = await Promise.all(
+      [1, 2].map(() =>
+        call('POST', a, `orders/${order.id}/refunds`, tok.managerA!, { amountFen: left, reason: '并发' }),
+      ),
+    );
+    expect(res.map((r) => r.statusCode).sort()).toEqual([201, 400]);
+    expect((await orderRow(order.id)).refunded_fen).toBe(order.totalFen);
+  });
+
+  describe('roles and tenancy', () => {
+    it('B’s refunds and orders are 404 through A; A’s token at B is 403; a customer cannot refund another’s order', async () => {
+      const { c: cb, order: orderB } = await cancelled(storeB);
+      await sweep(b);
+      const askB = await call('POST', b, `orders/${orderB.id}/refunds`, cb.token, { amountFen: 1, reason: 'x' });
+      expect(askB.statusCode, askB.body).toBe(201);
+      const refundB = askB.json().id as string;
+      expect((await call('POST', a, `refunds/${refundB}/approve`, tok.ownerA!)).statusCode).toBe(404);
+      expect((await call('POST', a, `refunds/${refundB}/reject`, tok.ownerA!)).statusCode).toBe(404);
+      expect(
+        (await call('POST', a, `orders/${orderB.id}/refunds`, tok.ownerA!, { amountFen: 1, reason: 'x' })).statusCode,
+      ).toBe(404);
+      expect((await call('GET', a, `orders/${orderB.id}/refunds`, tok.ownerA!)).statusCode).toBe(404);
+      expect((await call('POST', b, `refunds/${refundB}/approve`, tok.ownerA!)).statusCode).toBe(403);
+      expect((await call('GET', b, 'refunds', tok.ownerA!)).statusCode).toBe(403);
+      const other = await orderCustomer(f, t.app, b);
+      expect(
+        (await call('POST', b, `orders/${orderB.id}/refunds`, other.token, { amountFen: 1, reason: 'x' })).statusCode,
+      ).toBe(404);
+      expect((await call('GET', b, `orders/${orderB.id}/refunds`, cb.token)).statusCode).toBe(200);
+      const techTok = await f.token({
+        id: (await f.newTechnician(b, { status: 'approved' })).id,
+        role: 'technician',
+        tenantId: b.id,
+      });
+      expect(
+        (await call('POST', b, `orders/${orderB.id}/refunds`, techTok, { amountFen: 1, reason: 'x' })).statusCode,
+      ).toBe(403);
+      expect((await call('GET', b, 'refunds', techTok)).statusCode).toBe(403);
+      expect((await call('GET', b, 'refunds', cb.token)).statusCode).toBe(403);
+    });
+  });
+});
