@@ -485,4 +485,29 @@ describe('quotes and orders', () => {
       expect(due).toBeLessThanOrEqual(5 * 60_000);
     });
   });
+
+  it('documents every order endpoint in OpenAPI (Idempotency-Key header, error codes)', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/docs-json' })).json<{
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; summary?: string }>>;
+    }>();
+    const routes = [
+      ['post', '/api/quotes'],
+      ['post', '/api/orders'],
+      ['get', '/api/orders'],
+      ['get', '/api/orders/{id}'],
+      ['post', '/api/orders/{id}/cancel'],
+      ['post', '/api/orders/{id}/transitions'],
+      ['post', '/api/orders/{id}/extensions'],
+      ['get', '/api/order-settings'],
+      ['put', '/api/order-settings'],
+      ['get', '/api/addresses'],
+      ['post', '/api/addresses'],
+      ['patch', '/api/addresses/{id}'],
+      ['delete', '/api/addresses/{id}'],
+    ] as const;
+    for (const [method, path] of routes) expect(doc.paths[path]?.[method]?.summary, `${method} ${path}`).toBeTruthy();
+    expect(doc.paths['/api/orders']!.post!.parameters).toContainEqual(
+      expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }),
+    );
+  });
 });
