@@ -80,10 +80,12 @@ export class ReviewsRepository {
    * Recomputes a technician's rating from all visible reviews (never incrementally, so it cannot
    * drift). The row lock comes first, in its own statement: a concurrent review of the same
    * technician waits, and the following statement's fresh snapshot then includes its review.
+   * NO KEY UPDATE (what the UPDATE takes anyway) because every review insert holds KEY SHARE on
+   * its technician through the foreign key, and FOR UPDATE would deadlock against that.
    */
   async recomputeRating(technicianId: string): Promise<{ ratingAvg: number | null; ratingCount: number }> {
     await this.db.$queryRaw`
-      SELECT id FROM technicians WHERE tenant_id = ${this.tenantId}::uuid AND id = ${technicianId}::uuid FOR UPDATE`;
+      SELECT id FROM technicians WHERE tenant_id = ${this.tenantId}::uuid AND id = ${technicianId}::uuid FOR NO KEY UPDATE`;
     const rows = await this.db.$queryRaw<Array<{ rating_avg: string | null; rating_count: number }>>`
       UPDATE technicians t
          SET rating_avg = s.avg, rating_count = s.n
