@@ -3,7 +3,6 @@ import type { TechnicianReviewNoticePayload } from '../../modules/technicians/te
 import type { OrderTimerPayload } from '../../modules/orders/order-timers';
 import type { ReconcilePayload } from '../../modules/payments/reconciliation.scheduler';
 import type { NotificationSmsPayload } from '../../modules/notifications/notification-sms.job';
-import type { NotificationSmsPayload } from '../../modules/notifications/notification-sms.job';
 
 /**
  * Whose data a job touches. `tenant` jobs carry `tenantId` and run inside that store's RLS
@@ -40,7 +39,6 @@ export interface JobPayloads {
   'order.overrun_check': OrderTimerPayload;
   'payments.reconcile': ReconcilePayload;
   'notification.sms': NotificationSmsPayload;
-  'notification.sms': NotificationSmsPayload;
 }
 
 export type JobName = keyof JobPayloads;
@@ -66,8 +64,6 @@ export const JOB_DEFINITIONS: JobDefinitions = {
   'order.overrun_check': { queue: 'order-timers', scope: 'tenant', attempts: 5, backoffFactor: 1 },
   // Tenant-scoped repeatable job (one scheduler per store): provider queries for overdue payments.
   'payments.reconcile': { queue: 'payments', scope: 'tenant', attempts: 3, backoffFactor: 1, concurrency: 2 },
-  // Tenant-scoped: one notification by SMS (the phone is decrypted in the worker).
-  'notification.sms': { queue: 'notifications', scope: 'tenant', attempts: 5, backoffFactor: 1 },
   // Tenant-scoped: one notification by SMS (the phone is decrypted in the worker).
   'notification.sms': { queue: 'notifications', scope: 'tenant', attempts: 5, backoffFactor: 1 },
 };
