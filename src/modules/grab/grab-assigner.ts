@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import type { Order } from '../../generated/prisma/client';
+import type { OrderActor } from '../orders/order-actor';
+import { OrderTransitions } from '../orders/order-transitions.service';
+import { BusyTimeService } from '../scheduling/busy-time.service';
+
+/**
+ * Gives a dispatching order to a technician inside the caller's unit of work: holds their busy
+ * time (SlotTakenError → 409 SLOT_TAKEN when they are booked then) and moves the order to
+ * `assigned`. The dispatch module's AssignmentService.assign(orderId, technicianId, { via, actor,
+ * reason }) has this shape; until it is wired in, GRAB_ASSIGNER is this local implementation.
+ */
+export interface GrabAssigner {
+  assign(
+    orderId: string,
+    technicianId: string,
+    opts: { via: 'grab'; actor: OrderActor; reason: string },
+  ): Promise<Order>;
+}
+
+export const GRAB_ASSIGNER = Symbol('GRAB_ASSIGNER');
+
+@Injectable()
+export class LocalGrabAssigner implements GrabAssigner {
+  constructor(
+    private readonly transitions: OrderTransitions,
+    private readonly busy: BusyTimeService,
+  ) {}
+
+  async assign(orderId: string, technicianId: string, opts: { via: 'grab'; actor: OrderActor; reason: string }) {
+    const order = await this.transitions.lock(orderId);
+    if (!order) return this.transitions.apply(orderId, 'assign', opts.actor, opts.reason);
+    const hold = await this.busy.hold(technicianId, { start: order.startAt, end: order.endAt }, 'booking', {
+      referenceId: order.id,
+      location: { lat: order.addressLat, lng: order.addressLng },
+    });
+    return this.transitions.apply(orderId, 'assign', opts.actor, opts.reason, {
+      locked: order,
+      patch: { technicianId, holdId: hold.id },
+      details: { via: opts.via, technicianId },
+    });
+  }
+}

@@ -1,0 +1,180 @@
+import { Injectable } from '@nestjs/common';
+import { TenantContext } from '../../platform/database/tenant-context';
+
+export interface ListingRow {
+  orderId: string;
+  status: string;
+  serviceName: string;
+  durationMinutes: number;
+  startAt: Date;
+  endAt: Date;
+  lat: number;
+  lng: number;
+  areaLat: number;
+  areaLng: number;
+  priceFen: number;
+  offeredTo: string[];
+  technicianId: string | null;
+}
+
+export interface NearRow {
+  orderId: string;
+  serviceName: string;
+  durationMinutes: number;
+  startAt: Date;
+  areaLat: number;
+  areaLng: number;
+  priceFen: number;
+  distanceM: number;
+}
+
+export interface EligibleTechnician {
+  id: string;
+  distanceM: number;
+  commissionBps: number | null;
+}
+
+export interface NewListing {
+  orderId: string;
+  serviceName: string;
+  durationMinutes: number;
+  startAt: Date;
+  endAt: Date;
+  lat: number;
+  lng: number;
+  areaLat: number;
+  areaLng: number;
+  priceFen: number;
+  earningFen: number;
+}
+
+const COLUMNS = `order_id AS "orderId", status, service_name AS "serviceName", duration_minutes AS "durationMinutes",
+  start_at AS "startAt", end_at AS "endAt", lat, lng, area_lat AS "areaLat", area_lng AS "areaLng",
+  price_fen AS "priceFen", offered_to::text[] AS "offeredTo", technician_id AS "technicianId"`;
+
+/** grab_listings through raw SQL (earthdistance has no Prisma type). Always inside a tenant context. */
+@Injectable()
+export class GrabRepository {
+  constructor(private readonly tenantContext: TenantContext) {}
+
+  private get db() {
+    return this.tenantContext.db();
+  }
+
+  /** Opens (or re-opens a closed) listing; returns it, or null when it is already taken. */
+  async open(l: NewListing): Promise<ListingRow | null> {
+    const rows = await this.db.$queryRawUnsafe<ListingRow[]>(
+      `INSERT INTO grab_listings AS g (tenant_id, order_id, service_name, duration_minutes, start_at, end_at, lat, lng,
+                                       area_lat, area_lng, price_fen, earning_fen)
+       VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (tenant_id, order_id) DO UPDATE SET status = 'open', opened_at = now(), closed_at = NULL
+        WHERE g.status = 'closed'
+       RETURNING ${COLUMNS}`,
+      this.tenantContext.tenantId(),
+      l.orderId,
+      l.serviceName,
+      l.durationMinutes,
+      l.startAt,
+      l.endAt,
+      l.lat,
+      l.lng,
+      l.areaLat,
+      l.areaLng,
+      l.priceFen,
+      l.earningFen,
+    );
+    return rows[0] ?? this.find(l.orderId).then((r) => (r && r.status === 'open' ? r : null));
+  }
+
+  async find(orderId: string): Promise<ListingRow | null> {
+    const rows = await this.db.$queryRawUnsafe<ListingRow[]>(
+      `SELECT ${COLUMNS} FROM grab_listings WHERE order_id = $1::uuid`,
+      orderId,
+    );
+    return rows[0] ?? null;
+  }
+
+  async setOfferedTo(orderId: string, technicianIds: string[]): Promise<void> {
+    await this.db.$executeRaw`
+      UPDATE grab_listings SET offered_to = ${technicianIds}::uuid[] WHERE order_id = ${orderId}::uuid`;
+  }
+
+  /**
+   * The claim itself: only one UPDATE can see status = 'open'. Concurrent claimers queue on the
+   * row lock and, once the winner commits, re-check the condition and match nothing.
+   */
+  async take(orderId: string, technicianId: string): Promise<ListingRow | null> {
+    const rows = await this.db.$queryRawUnsafe<ListingRow[]>(
+      `UPDATE grab_listings SET status = 'taken', technician_id = $2::uuid, taken_at = now()
+        WHERE order_id = $1::uuid AND status = 'open' AND start_at > now()
+       RETURNING ${COLUMNS}`,
+      orderId,
+      technicianId,
+    );
+    return rows[0] ?? null;
+  }
+
+  async close(orderId: string): Promise<boolean> {
+    const n = await this.db.$executeRaw`
+      UPDATE grab_listings SET status = 'closed', closed_at = now() WHERE order_id = ${orderId}::uuid AND status = 'open'`;
+    return n > 0;
+  }
+
+  /**
+   * Open listings within `radiusM` of a point, nearest first, through platform.grab_listings_near
+   * (the geo index cannot serve a query under RLS; the function filters to this store itself).
+   */
+  near(lat: number, lng: number, radiusM: number, limit = 50): Promise<NearRow[]> {
+    return this.db.$queryRaw<NearRow[]>`
+      SELECT order_id AS "orderId", service_name AS "serviceName", duration_minutes AS "durationMinutes",
+             start_at AS "startAt", area_lat AS "areaLat", area_lng AS "areaLng", price_fen AS "priceFen",
+             distance_m AS "distanceM"
+        FROM platform.grab_listings_near(${lat}::float8, ${lng}::float8, ${radiusM}::float8, ${limit}::int)`;
+  }
+
+  /**
+   * Who is pushed an order. With `only` (dispatch's ranked audience): those technicians, still
+   * approved. Without (staff opened it by hand): approved, online, located (last fix, else home
+   * base) within the radius and free for the order's time.
+   */
+  eligibleTechnicians(
+    l: { lat: number; lng: number; startAt: Date; endAt: Date },
+    radiusM: number,
+    only: string[] | null = null,
+  ) {
+    const point = `ll_to_earth(coalesce(t.last_lat, t.home_lat, $1::float8), coalesce(t.last_lng, t.home_lng, $2::float8))`;
+    const filter = only
+      ? `t.id = ANY($3::uuid[])`
+      : `t.online AND coalesce(t.last_lat, t.home_lat) IS NOT NULL
+         AND earth_distance(ll_to_earth($1::float8, $2::float8), ${point}) <= $3::float8
+         AND NOT EXISTS (SELECT 1 FROM technician_busy b
+                          WHERE b.technician_id = t.id AND b.active
+                            AND b.during && tstzrange($4::timestamptz, $5::timestamptz, '[)'))`;
+    const params = only ? [l.lat, l.lng, only] : [l.lat, l.lng, radiusM, l.startAt, l.endAt];
+    return this.db.$queryRawUnsafe<EligibleTechnician[]>(
+      `SELECT t.id, earth_distance(ll_to_earth($1::float8, $2::float8), ${point}) AS "distanceM",
+              tt.commission_bps AS "commissionBps"
+         FROM technicians t
+         LEFT JOIN technician_tiers tt ON tt.tenant_id = t.tenant_id AND tt.id = t.tier_id
+        WHERE t.status = 'approved' AND ${filter}`,
+      ...params,
+    );
+  }
+
+  /** The claimer: approved and on duty, with their tier rate for the earning estimate. */
+  async technician(id: string): Promise<{ id: string; commissionBps: number | null } | null> {
+    const rows = await this.db.$queryRawUnsafe<{ id: string; commissionBps: number | null }[]>(
+      `SELECT t.id, tt.commission_bps AS "commissionBps"
+         FROM technicians t LEFT JOIN technician_tiers tt ON tt.tenant_id = t.tenant_id AND tt.id = t.tier_id
+        WHERE t.id = $1::uuid AND t.status = 'approved' AND t.online`,
+      id,
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Takes the order out of the shared pool when it is assigned here (no-op when not pooled). */
+  async withdrawFromPool(orderId: string, actor: { type: string; id: string | null }): Promise<void> {
+    await this.db.$queryRaw`
+      SELECT platform.withdraw_pool_offer(${this.tenantContext.tenantId()}::uuid, ${orderId}::uuid, ${actor.type}, ${actor.id})`;
+  }
+}
