@@ -29,6 +29,7 @@ import { SharedPoolModule } from './modules/shared-pool/shared-pool.module';
 import { AvailabilityModule } from './modules/availability/availability.module';
 import { AddressesModule } from './modules/addresses/addresses.module';
 import { OrdersModule } from './modules/orders/orders.module';
+import { DispatchModule } from './modules/dispatch/dispatch.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { ReviewsModule } from './modules/reviews/reviews.module';
 
@@ -47,6 +48,7 @@ const FEATURE_MODULES: DynamicModule['imports'] = [
   AddressesModule,
   NotificationsModule,
   OrdersModule,
+  DispatchModule,
   ReviewsModule,
   PaymentsModule,
   GrabModule,

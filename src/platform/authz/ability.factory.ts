@@ -41,6 +41,9 @@ export class AbilityFactory {
         can('manage', ['ShiftTemplate', 'ShiftOverride', 'BookingSettings']);
         can('manage', ['Order', 'OrderEvent', 'Quote']);
         can('read', 'CustomerAddress');
+        // Dispatch: rules, assignment and reassignment (转派), the log, appeals.
+        can('manage', ['DispatchSettings', 'DispatchRun', 'DispatchLog', 'DispatchAppeal']);
+        can('read', 'DispatchOffer');
         can('manage', CATALOG_SUBJECTS);
         can('manage', ['Customer', 'Technician', 'TechnicianTier', 'TechnicianCertificate']);
         can('read', ['StaffAccount', 'AuditEvent', 'StoreSettings']);
@@ -58,6 +61,9 @@ export class AbilityFactory {
         break;
       case 'store_staff':
         can('read', ['ShiftTemplate', 'ShiftOverride']);
+        // Staff dispatch by hand and read the log; the rules and appeals are the managers'.
+        can('read', ['DispatchSettings', 'DispatchLog', 'DispatchAppeal', 'DispatchOffer']);
+        can('update', 'DispatchRun');
         can('read', ['Order', 'OrderEvent', 'Quote']);
         can('read', CATALOG_SUBJECTS);
         can('read', ['Customer', 'Technician', 'StoreSettings', 'TechnicianTier']);
@@ -73,6 +79,10 @@ export class AbilityFactory {
         break;
       case 'technician':
         can('read', ['ShiftTemplate', 'ShiftOverride'], { technicianId: actor.id });
+        // Their own offers and their own lines of the dispatch log; appeals about them.
+        can(['read', 'update'], 'DispatchOffer', { technicianId: actor.id });
+        can('read', 'DispatchLog', { technicianId: actor.id });
+        can(['create', 'read'], 'DispatchAppeal', { technicianId: actor.id });
         // Orders assigned to them once paid (the address only while the job is active: OrdersService).
         can('read', 'Order', { technicianId: actor.id, status: { notIn: ['pending_payment'] } });
         can('read', 'Technician', { id: actor.id });
@@ -89,6 +99,8 @@ export class AbilityFactory {
         break;
       case 'customer':
         can(['read', 'update'], 'Customer', { id: actor.id });
+        // Their own "never send me this technician" list.
+        can(['create', 'read', 'delete'], 'CustomerTechnicianBlock', { customerId: actor.id });
         // Orders: own address book, own quotes and orders (and their event log), nobody else's.
         can('manage', 'CustomerAddress', { customerId: actor.id });
         can(['create', 'read'], 'Quote', { customerId: actor.id });
@@ -117,6 +129,12 @@ export class AbilityFactory {
       // Paying is for the customer who owns the order (merchant settings stay owner-only: `manage all`).
       cannot('create', 'Payment');
     }
+    if (actor && actor.kind !== 'technician') {
+      // Only the technician an offer was made to answers it; only technicians appeal.
+      cannot('update', 'DispatchOffer');
+      cannot('create', 'DispatchAppeal');
+    }
+    if (actor && actor.kind !== 'customer') cannot('create', 'CustomerTechnicianBlock');
     if (actor && actor.kind !== 'operator') {
       // Everyone manages their own sign-in sessions, nobody else's (not even the owner's
       // `manage all`: the `cannot` cuts it off, the later `can` takes precedence over both).

@@ -38,6 +38,12 @@ import type {
   Review,
   ReviewReport,
   Notification,
+  DispatchSettings,
+  DispatchRun,
+  DispatchOffer,
+  DispatchLog,
+  DispatchAppeal,
+  CustomerTechnicianBlock,
 } from '../../generated/prisma/client';
 
 export { accessibleBy, createPrismaAbility };
@@ -75,6 +81,12 @@ export type ModelSubjects = Subjects<{
   Review: Review;
   ReviewReport: ReviewReport;
   Notification: Notification;
+  DispatchSettings: DispatchSettings;
+  DispatchRun: DispatchRun;
+  DispatchOffer: DispatchOffer;
+  DispatchLog: DispatchLog;
+  DispatchAppeal: DispatchAppeal;
+  CustomerTechnicianBlock: CustomerTechnicianBlock;
 }>;
 
 export type PrismaAbility<S extends string> = Ability<[Action, S | ModelSubjects | 'all'], PrismaQuery>;

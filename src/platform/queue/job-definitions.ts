@@ -1,6 +1,11 @@
 import type { MailJobPayload } from '../mail/mail-message';
 import type { TechnicianReviewNoticePayload } from '../../modules/technicians/technician-notice';
 import type { OrderTimerPayload } from '../../modules/orders/order-timers';
+import type {
+  DispatchStartPayload,
+  GrabStepPayload,
+  OfferTimeoutPayload,
+} from '../../modules/dispatch/dispatch-jobs';
 import type { ReconcilePayload } from '../../modules/payments/reconciliation.scheduler';
 import type { NotificationSmsPayload } from '../../modules/notifications/notification-sms.job';
 
@@ -37,6 +42,9 @@ export interface JobPayloads {
   'order.unpaid_timeout': OrderTimerPayload;
   'order.start_reminder': OrderTimerPayload;
   'order.overrun_check': OrderTimerPayload;
+  'dispatch.start': DispatchStartPayload;
+  'dispatch.offer_timeout': OfferTimeoutPayload;
+  'dispatch.grab_step': GrabStepPayload;
   'payments.reconcile': ReconcilePayload;
   'notification.sms': NotificationSmsPayload;
 }
@@ -62,6 +70,10 @@ export const JOB_DEFINITIONS: JobDefinitions = {
   'order.unpaid_timeout': { queue: 'order-timers', scope: 'tenant', attempts: 5, backoffFactor: 1 },
   'order.start_reminder': { queue: 'order-timers', scope: 'tenant', attempts: 5, backoffFactor: 1 },
   'order.overrun_check': { queue: 'order-timers', scope: 'tenant', attempts: 5, backoffFactor: 1 },
+  // Dispatch chain (deterministic ids; handlers re-check under the order's dispatch-run lock).
+  'dispatch.start': { queue: 'dispatch', scope: 'tenant', attempts: 5, backoffFactor: 1, concurrency: 10 },
+  'dispatch.offer_timeout': { queue: 'dispatch', scope: 'tenant', attempts: 5, backoffFactor: 1 },
+  'dispatch.grab_step': { queue: 'dispatch', scope: 'tenant', attempts: 5, backoffFactor: 1 },
   // Tenant-scoped repeatable job (one scheduler per store): provider queries for overdue payments.
   'payments.reconcile': { queue: 'payments', scope: 'tenant', attempts: 3, backoffFactor: 1, concurrency: 2 },
   // Tenant-scoped: one notification by SMS (the phone is decrypted in the worker).

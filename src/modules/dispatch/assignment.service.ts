@@ -1,0 +1,175 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { Order } from '../../generated/prisma/client';
+import { TenantContext } from '../../platform/database/tenant-context';
+import { RealtimeHub } from '../../platform/realtime/realtime-hub';
+import type { OrderActor } from '../orders/order-actor';
+import { OrderTransitions } from '../orders/order-transitions.service';
+import { BusyTimeService } from '../scheduling/busy-time.service';
+import { DispatchRepository } from './dispatch.repository';
+
+export type AssignVia = 'auto' | 'grab' | 'manual' | 'pool';
+
+export interface AssignOptions {
+  via: AssignVia;
+  actor: OrderActor;
+  reason?: string | null;
+  /** the offer the technician accepted (auto) */
+  offerId?: string;
+  /** the technician already agreed (accepted an offer, grabbed): go on to `accepted` */
+  accepted?: boolean;
+}
+
+const ASSIGNABLE = ['paid', 'dispatching'];
+const REASSIGNABLE = ['assigned', 'accepted'];
+
+export const orderNotFound = () => new NotFoundException({ code: 'ORDER_NOT_FOUND', message: 'order not found' });
+
+/**
+ * The one way an order gets its technician, whatever decided it (auto offer, grab claim, staff,
+ * shared pool): takes the order's dispatch-run lock, then the order's row lock, holds the
+ * technician's busy time (the EXCLUDE constraint refuses an overlap → 409 SLOT_TAKEN), applies
+ * the `assign` transition, withdraws any open offer and writes the dispatch log — one
+ * transaction. Callers must not lock the order themselves before calling (lock order: run → order).
+ */
+@Injectable()
+export class AssignmentService {
+  constructor(
+    private readonly repo: DispatchRepository,
+    private readonly transitions: OrderTransitions,
+    private readonly busy: BusyTimeService,
+    private readonly hub: RealtimeHub,
+    private readonly tenantContext: TenantContext,
+  ) {}
+
+  async assign(orderId: string, technicianId: string, opts: AssignOptions): Promise<Order> {
+    const settings = await this.repo.settings();
+    await this.repo.lockRun(orderId, settings.mode);
+    const order = await this.transitions.lock(orderId);
+    if (!order) throw orderNotFound();
+    if (!ASSIGNABLE.includes(order.status)) {
+      throw new ConflictException({ code: 'ORDER_NOT_ASSIGNABLE', message: `订单状态 ${order.status} 不能派单` });
+    }
+    await this.assertAssignable(technicianId);
+    await this.busy.releaseByReference(order.id);
+    const hold = await this.moveHold(order, technicianId);
+    let updated = await this.transitions.apply(orderId, 'assign', opts.actor, opts.reason ?? null, {
+      locked: order,
+      patch: { technicianId, holdId: hold.id },
+      details: { via: opts.via, ...(opts.offerId ? { offerId: opts.offerId } : {}) },
+    });
+    if (opts.accepted) updated = await this.transitions.apply(orderId, 'accept', opts.actor, null, { locked: updated });
+    await this.withdrawOpenOffers(orderId, opts.offerId);
+    await this.repo.updateRun(orderId, { state: 'assigned' });
+    await this.repo.log([
+      {
+        orderId,
+        kind: 'assigned',
+        technicianId,
+        reasonCode: opts.via,
+        details: { via: opts.via, reason: opts.reason ?? null, offerId: opts.offerId ?? null },
+        actorType: opts.actor.type,
+        actorId: opts.actor.id,
+      },
+    ]);
+    await this.notify(updated, technicianId, 'assigned');
+    return updated;
+  }
+
+  /** 转派: another technician; the old hold is released and the new one taken in one transaction. */
+  async reassign(orderId: string, technicianId: string, opts: { actor: OrderActor; reason: string }): Promise<Order> {
+    const settings = await this.repo.settings();
+    await this.repo.lockRun(orderId, settings.mode);
+    const order = await this.transitions.lock(orderId);
+    if (!order) throw orderNotFound();
+    if (!REASSIGNABLE.includes(order.status)) {
+      throw new ConflictException({ code: 'ORDER_NOT_REASSIGNABLE', message: `订单状态 ${order.status} 不能转派` });
+    }
+    if (order.technicianId === technicianId) {
+      throw new BadRequestException({
+        code: 'SAME_TECHNICIAN',
+        message: 'the order is already with this technician',
+        fields: [{ field: 'technicianId', messages: ['已是该技师 / already assigned to this technician'] }],
+      });
+    }
+    await this.assertAssignable(technicianId);
+    await this.busy.releaseByReference(order.id);
+    const hold = await this.moveHold(order, technicianId);
+    const updated = await this.transitions.apply(orderId, 'reassign', opts.actor, opts.reason, {
+      locked: order,
+      patch: { technicianId, holdId: hold.id },
+      details: { fromTechnicianId: order.technicianId },
+    });
+    await this.repo.updateRun(orderId, { state: 'assigned' });
+    await this.repo.log([
+      {
+        orderId,
+        kind: 'reassigned',
+        technicianId,
+        reasonCode: 'manual',
+        details: { reason: opts.reason, fromTechnicianId: order.technicianId },
+        actorType: opts.actor.type,
+        actorId: opts.actor.id,
+      },
+    ]);
+    if (order.technicianId) {
+      await this.hub.publish(this.tenantContext.tenantId(), `technician:${order.technicianId}`, {
+        type: 'order.reassigned',
+        data: { orderId },
+      });
+    }
+    await this.notify(updated, technicianId, 'reassigned');
+    return updated;
+  }
+
+  private moveHold(order: Order, technicianId: string) {
+    return this.busy.hold(technicianId, { start: order.startAt, end: order.endAt }, 'booking', {
+      referenceId: order.id,
+      location: { lat: order.addressLat, lng: order.addressLng },
+    });
+  }
+
+  private async assertAssignable(technicianId: string): Promise<void> {
+    const t = await this.tenantContext.db().technician.findUnique({
+      where: { tenantId_id: { tenantId: this.tenantContext.tenantId(), id: technicianId } },
+      select: { status: true, disabledAt: true },
+    });
+    if (!t) {
+      throw new NotFoundException({
+        code: 'TECHNICIAN_NOT_FOUND',
+        message: 'technician not found',
+        fields: [{ field: 'technicianId', messages: ['技师不存在 / no such technician'] }],
+      });
+    }
+    if (t.status !== 'approved' || t.disabledAt) {
+      throw new ConflictException({ code: 'TECHNICIAN_NOT_ASSIGNABLE', message: '技师未通过审核或已停用' });
+    }
+  }
+
+  private async withdrawOpenOffers(orderId: string, keepOfferId?: string): Promise<void> {
+    for (const o of await this.repo.openOffers(orderId)) {
+      if (o.id === keepOfferId) continue;
+      await this.repo.closeOffer(o.id, 'withdrawn');
+      await this.repo.log([
+        {
+          orderId,
+          kind: 'withdrawn',
+          technicianId: o.technicianId,
+          reasonCode: 'assigned_elsewhere',
+          details: { offerId: o.id },
+          actorType: 'system',
+        },
+      ]);
+      await this.hub.publish(this.tenantContext.tenantId(), `technician:${o.technicianId}`, {
+        type: 'offer.withdrawn',
+        data: { offerId: o.id, orderId },
+      });
+    }
+  }
+
+  private async notify(order: Order, technicianId: string, type: string): Promise<void> {
+    const tenantId = this.tenantContext.tenantId();
+    const data = { orderId: order.id, orderNo: order.orderNo, technicianId, status: order.status };
+    await this.hub.publish(tenantId, `technician:${technicianId}`, { type: `order.${type}`, data });
+    await this.hub.publish(tenantId, 'staff', { type: `dispatch.${type}`, data });
+  }
+}

@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import type { DispatchLog, DispatchOffer, DispatchRun, Prisma } from '../../generated/prisma/client';
+import { TenantContext } from '../../platform/database/tenant-context';
+import type { DispatchLogKind } from './dispatch-labels';
+import { DEFAULT_DISPATCH_SETTINGS, type DispatchMode, type DispatchSettingsView } from './dispatch-settings';
+
+export interface LogEntry {
+  orderId: string;
+  kind: DispatchLogKind;
+  technicianId?: string | null;
+  score?: Prisma.InputJsonValue | null;
+  reasonCode?: string | null;
+  details?: Prisma.InputJsonValue;
+  actorType: 'staff' | 'customer' | 'technician' | 'system';
+  actorId?: string | null;
+}
+
+export type SettingsChanges = Partial<Omit<DispatchSettingsView, 'weights'>> & {
+  weights?: Partial<DispatchSettingsView['weights']>;
+};
+
+/** The only file of the dispatch module that touches dispatch tables (inside a tenant context). */
+@Injectable()
+export class DispatchRepository {
+  constructor(private readonly tenantContext: TenantContext) {}
+
+  private get db() {
+    return this.tenantContext.db();
+  }
+  private get tenantId() {
+    return this.tenantContext.tenantId();
+  }
+
+  async settings(): Promise<DispatchSettingsView> {
+    const row = await this.db.dispatchSettings.findUnique({ where: { tenantId: this.tenantId } });
+    if (!row) return { ...DEFAULT_DISPATCH_SETTINGS, weights: { ...DEFAULT_DISPATCH_SETTINGS.weights } };
+    return {
+      mode: row.mode as DispatchMode,
+      offerTimeoutSeconds: row.offerTimeoutSeconds,
+      radiusStepsM: row.radiusStepsM,
+      poolParticipation: row.poolParticipation as DispatchSettingsView['poolParticipation'],
+      weights: { eta: row.weightEta, rating: row.weightRating, tier: row.weightTier, fairness: row.weightFairness },
+    };
+  }
+
+  async saveSettings(c: SettingsChanges, staffId: string): Promise<DispatchSettingsView> {
+    const data = {
+      mode: c.mode,
+      offerTimeoutSeconds: c.offerTimeoutSeconds,
+      radiusStepsM: c.radiusStepsM,
+      poolParticipation: c.poolParticipation,
+      weightEta: c.weights?.eta,
+      weightRating: c.weights?.rating,
+      weightTier: c.weights?.tier,
+      weightFairness: c.weights?.fairness,
+      updatedBy: staffId,
+    };
+    await this.db.dispatchSettings.upsert({
+      where: { tenantId: this.tenantId },
+      create: { tenantId: this.tenantId, ...data },
+      update: data,
+    });
+    return this.settings();
+  }
+
+  /**
+   * The order's dispatch run, created on first use and row-locked until the transaction ends:
+   * every step of one order's dispatch goes through this lock, so steps never interleave.
+   */
+  async lockRun(orderId: string, mode: DispatchMode): Promise<DispatchRun> {
+    await this.db.$executeRaw`
+      INSERT INTO dispatch_runs (tenant_id, order_id, mode) VALUES (${this.tenantId}::uuid, ${orderId}::uuid, ${mode})
+      ON CONFLICT (tenant_id, order_id) DO NOTHING`;
+    await this.db.$queryRaw`
+      SELECT 1 FROM dispatch_runs WHERE tenant_id = ${this.tenantId}::uuid AND order_id = ${orderId}::uuid FOR UPDATE`;
+    return this.db.dispatchRun.findUniqueOrThrow({ where: { tenantId_orderId: { tenantId: this.tenantId, orderId } } });
+  }
+
+  updateRun(orderId: string, data: Prisma.DispatchRunUncheckedUpdateInput): Promise<DispatchRun> {
+    return this.db.dispatchRun.update({ where: { tenantId_orderId: { tenantId: this.tenantId, orderId } }, data });
+  }
+
+  findOffer(id: string): Promise<DispatchOffer | null> {
+    return this.db.dispatchOffer.findUnique({ where: { tenantId_id: { tenantId: this.tenantId, id } } });
+  }
+
+  /** Inserts an offer; null when this (order, technician, round) or an open offer already exists. */
+  async insertOffer(o: {
+    orderId: string;
+    technicianId: string;
+    round: number;
+    stepIndex: number;
+    radiusM: number;
+    score: number;
+    expiresAt: Date;
+  }): Promise<DispatchOffer | null> {
+    const rows = await this.db.$queryRaw<Array<{ id: string }>>`
+      INSERT INTO dispatch_offers (tenant_id, order_id, technician_id, round, step_index, radius_m, score, offered_at, expires_at)
+      VALUES (${this.tenantId}::uuid, ${o.orderId}::uuid, ${o.technicianId}::uuid, ${o.round}, ${o.stepIndex}, ${o.radiusM},
+              ${o.score}, now(), ${o.expiresAt}::timestamptz)
+      ON CONFLICT DO NOTHING RETURNING id`;
+    return rows[0] ? this.findOffer(rows[0].id) : null;
+  }
+
+  /** Closes an open offer; false when it was no longer open. */
+  async closeOffer(id: string, status: 'accepted' | 'declined' | 'expired' | 'withdrawn'): Promise<boolean> {
+    const r = await this.db.dispatchOffer.updateMany({
+      where: { tenantId: this.tenantId, id, status: 'offered' },
+      data: { status, respondedAt: new Date() },
+    });
+    return r.count > 0;
+  }
+
+  openOffers(orderId: string): Promise<DispatchOffer[]> {
+    return this.db.dispatchOffer.findMany({ where: { tenantId: this.tenantId, orderId, status: 'offered' } });
+  }
+
+  async offeredTechnicianIds(orderId: string): Promise<Set<string>> {
+    const rows = await this.db.dispatchOffer.findMany({
+      where: { tenantId: this.tenantId, orderId },
+      select: { technicianId: true },
+    });
+    return new Set(rows.map((r) => r.technicianId));
+  }
+
+  offersOf(technicianId: string, status?: string): Promise<DispatchOffer[]> {
+    return this.db.dispatchOffer.findMany({
+      where: { tenantId: this.tenantId, technicianId, ...(status ? { status } : {}) },
+      orderBy: { offeredAt: 'desc' },
+      take: 100,
+    });
+  }
+
+  async log(entries: readonly LogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.db.dispatchLog.createMany({
+      data: entries.map((e) => ({
+        tenantId: this.tenantId,
+        orderId: e.orderId,
+        kind: e.kind,
+        technicianId: e.technicianId ?? null,
+        score: e.score ?? undefined,
+        reasonCode: e.reasonCode ?? null,
+        details: e.details ?? {},
+        actorType: e.actorType,
+        actorId: e.actorId ?? null,
+      })),
+    });
+  }
+
+  logOf(orderId: string): Promise<DispatchLog[]> {
+    return this.db.dispatchLog.findMany({ where: { tenantId: this.tenantId, orderId }, orderBy: { seq: 'asc' } });
+  }
+}

@@ -1,0 +1,297 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { DispatchRun, Order } from '../../generated/prisma/client';
+import { TenantContext } from '../../platform/database/tenant-context';
+import { JobQueue } from '../../platform/queue/job-queue';
+import { RealtimeHub } from '../../platform/realtime/realtime-hub';
+import { OrderTransitions } from '../orders/order-transitions.service';
+import { CandidatesService, type Evaluation } from './candidates.service';
+import { DISPATCH_JOBS, grabJobId, offerJobId } from './dispatch-jobs';
+import type { DispatchSettingsView } from './dispatch-settings';
+import { DispatchRepository, type LogEntry } from './dispatch.repository';
+import { GRAB_HALL, type GrabHallPort } from './grab-hall.port';
+
+/**
+ * The auto-dispatch chain of one order. Every step runs under the order's dispatch-run row lock
+ * (DispatchRepository.lockRun) in one transaction: evaluate → log each exclusion and score →
+ * offer to the best not yet asked (one open offer at a time) → push it → schedule its timeout.
+ * Nobody left at this radius → the next radius step; after the last → the grab hall
+ * (auto_then_grab) or "needs staff". Timeouts and declines re-enter `advance`.
+ */
+@Injectable()
+export class DispatchService implements OnModuleInit {
+  private readonly logger = new Logger('dispatch');
+
+  constructor(
+    private readonly repo: DispatchRepository,
+    private readonly candidates: CandidatesService,
+    private readonly transitions: OrderTransitions,
+    private readonly hub: RealtimeHub,
+    private readonly jobs: JobQueue,
+    private readonly tenantContext: TenantContext,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    // paid → dispatching (or 到付 confirm, or a declined assignment): start after the commit
+    this.transitions.onEnter('dispatching', async (order) => {
+      await this.jobs.enqueue(
+        DISPATCH_JOBS.start,
+        { tenantId: this.tenantContext.tenantId(), orderId: order.id },
+        { jobId: `dispatch-start:${order.id}:${order.updatedAt.getTime()}` },
+      );
+    });
+  }
+
+  /** Starts (or restarts) dispatch of an order in `dispatching`; a no-op while a chain is running. */
+  async start(orderId: string): Promise<string> {
+    const settings = await this.repo.settings();
+    const run = await this.repo.lockRun(orderId, settings.mode);
+    const order = await this.candidates.order(orderId);
+    if (!order || order.status !== 'dispatching') return 'moved-on';
+    if (run.state === 'grab' || run.state === 'needs_staff') return 'waiting';
+    if (run.state === 'offering' && (await this.repo.openOffers(orderId)).length > 0) return 'running';
+    // a fresh start (or a restart after an assignment fell through) uses the store's current mode
+    const fresh = await this.repo.updateRun(orderId, { state: 'offering', stepIndex: 0, mode: settings.mode });
+    return this.advance(order, fresh, settings);
+  }
+
+  /** Offers to the next best technician, widening the radius when nobody is left. */
+  async advance(order: Order, run: DispatchRun, settings: DispatchSettingsView): Promise<string> {
+    if (run.mode === 'manual') return this.needsStaff(order, 'manual_mode');
+    if (run.mode === 'grab') return this.openGrab(order, run.stepIndex, settings);
+    const asked = await this.repo.offeredTechnicianIds(order.id);
+    const steps = settings.radiusStepsM;
+    let step = Math.min(run.stepIndex, steps.length - 1);
+    for (;;) {
+      const radiusM = steps[step]!;
+      const ev = await this.candidates.evaluate(order, radiusM, settings.weights);
+      const fresh = ev.ranked.filter((r) => !asked.has(r.technicianId));
+      await this.logEvaluation(order.id, ev, asked, radiusM, step);
+      const best = fresh[0];
+      if (best) {
+        const round = run.round + 1;
+        const expiresAt = new Date(Date.now() + settings.offerTimeoutSeconds * 1000);
+        const offer = await this.repo.insertOffer({
+          orderId: order.id,
+          technicianId: best.technicianId,
+          round,
+          stepIndex: step,
+          radiusM,
+          score: best.score.total,
+          expiresAt,
+        });
+        if (!offer) return 'duplicate';
+        await this.repo.updateRun(order.id, { round, stepIndex: step, state: 'offering' });
+        await this.repo.log([
+          {
+            orderId: order.id,
+            kind: 'offered',
+            technicianId: best.technicianId,
+            score: { ...best.score },
+            details: {
+              offerId: offer.id,
+              round,
+              radiusM,
+              etaMinutes: best.etaMinutes,
+              expiresAt: expiresAt.toISOString(),
+            },
+            actorType: 'system',
+          },
+        ]);
+        const tenantId = this.tenantContext.tenantId();
+        await this.hub.publish(tenantId, `technician:${best.technicianId}`, {
+          type: 'offer',
+          data: {
+            offerId: offer.id,
+            orderId: order.id,
+            orderNo: order.orderNo,
+            serviceName: order.serviceName,
+            startAt: order.startAt.toISOString(),
+            endAt: order.endAt.toISOString(),
+            distanceM: best.distanceM,
+            etaMinutes: best.etaMinutes,
+            expiresAt: expiresAt.toISOString(),
+          },
+        });
+        await this.jobs.enqueue(
+          DISPATCH_JOBS.offerTimeout,
+          { tenantId, offerId: offer.id },
+          { jobId: offerJobId(offer.id), delayMs: settings.offerTimeoutSeconds * 1000 },
+        );
+        return 'offered';
+      }
+      if (step + 1 < steps.length) {
+        await this.repo.log([
+          {
+            orderId: order.id,
+            kind: 'escalated',
+            reasonCode: 'radius_exhausted',
+            details: { fromStep: step, toStep: step + 1, fromM: radiusM, toM: steps[step + 1] },
+            actorType: 'system',
+          },
+        ]);
+        step += 1;
+        await this.repo.updateRun(order.id, { stepIndex: step });
+        continue;
+      }
+      if (run.mode === 'auto_then_grab') return this.openGrab(order, step, settings, 'steps_exhausted');
+      return this.needsStaff(order, 'steps_exhausted');
+    }
+  }
+
+  /** An offer's timeout fired: expire it if still open and move on. */
+  async offerTimedOut(offerId: string): Promise<string> {
+    const first = await this.repo.findOffer(offerId);
+    if (!first) return 'missing';
+    const settings = await this.repo.settings();
+    const run = await this.repo.lockRun(first.orderId, settings.mode);
+    const offer = await this.repo.findOffer(offerId);
+    if (!offer || offer.status !== 'offered') return 'moved-on';
+    const early = offer.expiresAt.getTime() - Date.now();
+    if (early > 1000) {
+      await this.jobs.enqueue(
+        DISPATCH_JOBS.offerTimeout,
+        { tenantId: this.tenantContext.tenantId(), offerId },
+        { jobId: `${offerJobId(offerId)}:re${Date.now()}`, delayMs: early },
+      );
+      return 'rescheduled';
+    }
+    await this.repo.closeOffer(offerId, 'expired');
+    await this.repo.log([
+      {
+        orderId: offer.orderId,
+        kind: 'expired',
+        technicianId: offer.technicianId,
+        reasonCode: 'timeout',
+        details: { offerId, round: offer.round },
+        actorType: 'system',
+      },
+    ]);
+    return this.continueAfter(offer.orderId, run, settings);
+  }
+
+  /** After a decline or an expiry: the next candidate, unless the order has left dispatching. */
+  async continueAfter(orderId: string, run: DispatchRun, settings: DispatchSettingsView): Promise<string> {
+    const order = await this.candidates.order(orderId);
+    if (!order || order.status !== 'dispatching') {
+      await this.repo.updateRun(orderId, { state: 'closed' });
+      return 'moved-on';
+    }
+    return this.advance(order, run, settings);
+  }
+
+  /** The grab step timer fired: nobody grabbed at this radius → widen, or hand to staff. */
+  async grabStepElapsed(orderId: string, stepIndex: number): Promise<string> {
+    const settings = await this.repo.settings();
+    const run = await this.repo.lockRun(orderId, settings.mode);
+    const order = await this.candidates.order(orderId);
+    if (run.state !== 'grab' || run.stepIndex !== stepIndex || !order || order.status !== 'dispatching') {
+      return 'moved-on';
+    }
+    const steps = settings.radiusStepsM;
+    if (run.mode === 'grab' && stepIndex + 1 < steps.length) {
+      await this.repo.log([
+        {
+          orderId,
+          kind: 'escalated',
+          reasonCode: 'radius_exhausted',
+          details: { fromStep: stepIndex, toStep: stepIndex + 1, fromM: steps[stepIndex], toM: steps[stepIndex + 1] },
+          actorType: 'system',
+        },
+      ]);
+      return this.openGrab(order, stepIndex + 1, settings);
+    }
+    return this.needsStaff(order, 'steps_exhausted');
+  }
+
+  private async openGrab(order: Order, step: number, settings: DispatchSettingsView, reason?: string) {
+    const radiusM = settings.radiusStepsM[step]!;
+    const ev = await this.candidates.evaluate(order, radiusM, settings.weights);
+    await this.logEvaluation(order.id, ev, new Set(), radiusM, step);
+    const technicianIds = ev.ranked.map((r) => r.technicianId);
+    await this.repo.updateRun(order.id, { state: 'grab', stepIndex: step });
+    await this.repo.log([
+      {
+        orderId: order.id,
+        kind: 'grab_opened',
+        reasonCode: reason ?? null,
+        details: { radiusM, stepIndex: step, technicianIds },
+        actorType: 'system',
+      },
+    ]);
+    const audience = { technicianIds, radiusM, stepIndex: step };
+    const hall = this.grabHall();
+    if (hall) await hall.open(order, audience);
+    else {
+      const tenantId = this.tenantContext.tenantId();
+      for (const id of technicianIds) {
+        await this.hub.publish(tenantId, `technician:${id}`, {
+          type: 'grab.open',
+          data: { orderId: order.id, serviceName: order.serviceName, startAt: order.startAt.toISOString() },
+        });
+      }
+    }
+    await this.jobs.enqueue(
+      DISPATCH_JOBS.grabStep,
+      { tenantId: this.tenantContext.tenantId(), orderId: order.id, stepIndex: step },
+      { jobId: grabJobId(order.id, step), delayMs: settings.offerTimeoutSeconds * 1000 },
+    );
+    return 'grab';
+  }
+
+  private async needsStaff(order: Order, reason: string): Promise<string> {
+    await this.repo.updateRun(order.id, { state: 'needs_staff' });
+    await this.repo.log([{ orderId: order.id, kind: 'needs_staff', reasonCode: reason, actorType: 'system' }]);
+    await this.hub.publish(this.tenantContext.tenantId(), 'staff', {
+      type: 'dispatch.needs_staff',
+      data: { orderId: order.id, orderNo: order.orderNo, reason, startAt: order.startAt.toISOString() },
+    });
+    this.logger.warn({ msg: 'order needs a technician assigned by staff', orderId: order.id, reason });
+    return 'needs_staff';
+  }
+
+  /** One `excluded` line per ineligible technician and one `scored` line per candidate. */
+  private async logEvaluation(orderId: string, ev: Evaluation, skip: Set<string>, radiusM: number, step: number) {
+    const entries: LogEntry[] = [];
+    for (const v of ev.excluded) {
+      if (skip.has(v.technicianId)) continue;
+      entries.push({
+        orderId,
+        kind: 'excluded',
+        technicianId: v.technicianId,
+        reasonCode: v.reasons[0] ?? null,
+        details: { reasons: v.reasons, distanceM: v.distanceM, etaMinutes: v.etaMinutes, radiusM, stepIndex: step },
+        actorType: 'system',
+      });
+    }
+    for (const r of ev.ranked) {
+      if (skip.has(r.technicianId)) continue;
+      entries.push({
+        orderId,
+        kind: 'scored',
+        technicianId: r.technicianId,
+        score: { ...r.score },
+        details: {
+          etaMinutes: r.etaMinutes,
+          distanceM: r.distanceM,
+          ratingAvg: r.ratingAvg,
+          tierRank: r.tierRank,
+          recentAssignments: r.recentAssignments,
+          radiusM,
+          stepIndex: step,
+        },
+        actorType: 'system',
+      });
+    }
+    await this.repo.log(entries);
+  }
+
+  private grabHall(): GrabHallPort | null {
+    try {
+      return this.moduleRef.get<GrabHallPort>(GRAB_HALL, { strict: false });
+    } catch {
+      return null;
+    }
+  }
+}
