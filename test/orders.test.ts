@@ -261,6 +261,19 @@ describe('quotes and orders', () => {
       expect((await call('POST', a, `orders/${ob.id}/transitions`, tok.ownerA, { event: 'dispatch' })).statusCode).toBe(
         404,
       );
+      expect(
+        (await call('POST', a, `orders/${ob.id}/extensions`, tok.ownerA, { addonId: storeB.addonId, quantity: 1 }))
+          .statusCode,
+      ).toBe(404);
+      // staff filters: by start window and technician
+      const day = (
+        await call('GET', a, `orders?from=${tomorrowAt(1)}&to=${tomorrowAt(3)}&limit=100`, tok.staffA)
+      ).json();
+      expect(day.map((o: { id: string }) => o.id)).toContain(o1.id);
+      expect(day.every((o: { startAt: string }) => o.startAt >= tomorrowAt(1) && o.startAt < tomorrowAt(3))).toBe(true);
+      const none = (await call('GET', a, `orders?technicianId=${randomUUID()}`, tok.staffA)).json();
+      expect(none).toEqual([]);
+      expect((await call('GET', a, 'orders?status=bogus', tok.staffA)).json().fields[0].field).toBe('status');
       expect((await call('GET', b, `orders/${ob.id}`, tok.ownerA)).statusCode).toBe(403);
       expect((await call('GET', b, 'orders', c1.token)).statusCode).toBe(403);
       expect((await call('GET', a, 'orders')).statusCode).toBe(401);
@@ -281,6 +294,10 @@ describe('quotes and orders', () => {
         403,
       );
       expect((await call('POST', a, `orders/${o.id}/cancel`, tok.staffA, { reason: 'x' })).statusCode).toBe(403);
+      for (const who of [tok.staffA, c.token, techToken]) {
+        const r = await call('POST', a, `orders/${o.id}/extensions`, who, { addonId: storeA.addonId, quantity: 1 });
+        expect(r.statusCode).toBe(403);
+      }
       // a technician sees no order that is not assigned to them
       expect((await call('GET', a, `orders/${o.id}`, techToken)).statusCode).toBe(404);
       expect((await call('GET', a, 'orders', techToken)).json()).toEqual([]);
