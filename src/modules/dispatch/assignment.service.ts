@@ -42,6 +42,7 @@ export class AssignmentService {
   ) {}
 
   async assign(orderId: string, technicianId: string, opts: AssignOptions): Promise<Order> {
+    if (!(await this.repo.orderExists(orderId))) throw orderNotFound();
     const settings = await this.repo.settings();
     await this.repo.lockRun(orderId, settings.mode);
     const order = await this.transitions.lock(orderId);
@@ -77,6 +78,7 @@ export class AssignmentService {
 
   /** 转派: another technician; the old hold is released and the new one taken in one transaction. */
   async reassign(orderId: string, technicianId: string, opts: { actor: OrderActor; reason: string }): Promise<Order> {
+    if (!(await this.repo.orderExists(orderId))) throw orderNotFound();
     const settings = await this.repo.settings();
     await this.repo.lockRun(orderId, settings.mode);
     const order = await this.transitions.lock(orderId);

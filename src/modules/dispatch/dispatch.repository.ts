@@ -63,6 +63,14 @@ export class DispatchRepository {
     return this.settings();
   }
 
+  async orderExists(orderId: string): Promise<boolean> {
+    const o = await this.db.order.findUnique({
+      where: { tenantId_id: { tenantId: this.tenantId, id: orderId } },
+      select: { id: true },
+    });
+    return o !== null;
+  }
+
   /**
    * The order's dispatch run, created on first use and row-locked until the transaction ends:
    * every step of one order's dispatch goes through this lock, so steps never interleave.

@@ -134,7 +134,8 @@ export class AbilityFactory {
       cannot('update', 'DispatchOffer');
       cannot('create', 'DispatchAppeal');
     }
-    if (actor && actor.kind !== 'customer') cannot('create', 'CustomerTechnicianBlock');
+    // A block list is the customer's own (the owner's `manage all` does not reach it either).
+    if (actor && actor.kind !== 'customer') cannot('manage', 'CustomerTechnicianBlock');
     if (actor && actor.kind !== 'operator') {
       // Everyone manages their own sign-in sessions, nobody else's (not even the owner's
       // `manage all`: the `cannot` cuts it off, the later `can` takes precedence over both).
