@@ -53,7 +53,7 @@ export class OrdersService {
   /**
    * Books a quote. Everything happens in the request's one transaction: the idempotency lock,
    * the technician's busy-time hold (the database's EXCLUDE constraint refuses overlaps → 409
-   * SLOT_TAKEN, nothing written), the gap-free order number, the order, its first event, timers.
+   * SLOT_TAKEN, nothing written), timers, the gap-free order number, the order, its first event.
    */
   async create(actor: Actor, key: string, body: CreateOrderDto, now = new Date()): Promise<CreatedOrder> {
     const hash = requestHash(body);
@@ -97,6 +97,15 @@ export class OrdersService {
 
     const settings = effectiveSettings(await this.repo.settings());
     const store = await this.repo.store();
+    const onArrival = body.paymentMethod === 'on_arrival';
+    const paymentDueAt = onArrival ? null : new Date(now.getTime() + settings.unpaidTimeoutMinutes * 60_000);
+    // Timers before the counter: Redis round trips stay outside the window in which this store's
+    // day counter row is locked. If the transaction then fails, the handlers find no order and stop.
+    if (paymentDueAt) await this.timers.unpaidTimeout({ id: orderId }, paymentDueAt, now.getTime());
+    const remindAt = new Date(quote.startAt.getTime() - settings.reminderMinutesBefore * 60_000);
+    if (remindAt.getTime() > now.getTime()) await this.timers.startReminder({ id: orderId }, remindAt, now.getTime());
+
+    // From here to commit, concurrent bookings of the store wait on the counter row: keep it short.
     const localDate = localDateOf(now, store.timezone);
     const seq = await this.repo.nextSequence(localDate);
     const snapshot: AddressSnapshot = {
@@ -105,8 +114,6 @@ export class OrdersService {
       addressText: address.addressText,
       houseNumber: address.houseNumber,
     };
-    const onArrival = body.paymentMethod === 'on_arrival';
-    const paymentDueAt = onArrival ? null : new Date(now.getTime() + settings.unpaidTimeoutMinutes * 60_000);
 
     let order = await this.repo.create({
       id: orderId,
@@ -150,11 +157,7 @@ export class OrdersService {
     if (onArrival) {
       // 到付: nothing to wait for; the technician confirms collection later (payments module).
       order = await this.transitions.apply(orderId, 'confirm_unpaid', who, 'pay on arrival', { locked: order });
-    } else {
-      await this.timers.unpaidTimeout(order, paymentDueAt!, now.getTime());
     }
-    const remindAt = new Date(order.startAt.getTime() - settings.reminderMinutesBefore * 60_000);
-    if (remindAt.getTime() > now.getTime()) await this.timers.startReminder(order, remindAt, now.getTime());
     return { order: orderView(order), replayed: false };
   }
 
