@@ -7,14 +7,16 @@ import { NotificationService } from './notification.service';
 import { planOrderNotices, type OrderChange } from './order-notice-plan';
 import { NotificationsRepository } from './notifications.repository';
 
-/** The live `order.status` event (SSE) every party of an order receives on each transition. */
+/**
+ * The live `order.status` event (SSE) every party of an order receives on each transition. The
+ * hub stamps `at` (ms since epoch) on publishing, right after the commit; streams carry it.
+ */
 export interface OrderStatusEvent {
   orderId: string;
   orderNo: string;
   event: string;
   from: string;
   to: string;
-  at: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export class OrderStatusBroadcaster {
     private readonly repo: NotificationsRepository,
   ) {}
 
-  async changed(order: Order, change: OrderChange & { at: Date }): Promise<void> {
+  async changed(order: Order, change: OrderChange): Promise<void> {
     const tenantId = this.tenantContext.tenantId();
     const data: OrderStatusEvent = {
       orderId: order.id,
@@ -41,10 +43,12 @@ export class OrderStatusBroadcaster {
       event: change.event,
       from: change.from,
       to: change.to,
-      at: change.at.toISOString(),
     };
     const topics = [`customer:${order.customerId}`, `order:${order.id}`, 'staff'];
-    if (order.technicianId) topics.push(`technician:${order.technicianId}`);
+    // The chosen technician follows the order from its payment on; an order that never got
+    // past payment (unpaid timeout) was never theirs to see.
+    const neverPaid = change.from === 'pending_payment' && change.to === 'cancelled';
+    if (order.technicianId && !neverPaid) topics.push(`technician:${order.technicianId}`);
     for (const topic of topics) await this.hub.publish(tenantId, topic, { type: 'order.status', data });
 
     const store = await this.directory.findById(tenantId);

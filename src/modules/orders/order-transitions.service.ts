@@ -70,7 +70,7 @@ export class OrderTransitions {
       reason: reason ?? null,
       details: (opts.details ?? {}) as Prisma.InputJsonValue,
     });
-    await this.broadcaster?.changed(updated, { event, from, to, details: opts.details ?? {}, at: new Date() });
+    await this.broadcaster?.changed(updated, { event, from, to, details: opts.details ?? {} });
     if (to === 'cancelled' && updated.technicianId) await this.busy.releaseByReference(updated.id);
     if (to === 'in_service' && from !== 'in_service') {
       const grace = effectiveSettings(await this.repo.settings()).overrunGraceMinutes;
