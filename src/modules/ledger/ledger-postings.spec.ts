@@ -70,6 +70,27 @@ describe('ledger postings', () => {
     expect(line(toWallet, `customer_wallet:${customer}`)).toBe(-50);
   });
 
+  it('a refund after settlement takes what the order no longer holds back from store revenue', () => {
+    const sut = refundPaid({
+      source: { kind: 'provider', provider: 'sandbox' },
+      refundId: 'r',
+      orderId: order,
+      amountFen: 100,
+      heldFen: 30,
+    });
+    expect(line(sut, `order_liability:${order}`)).toBe(30);
+    expect(line(sut, 'store_revenue')).toBe(70);
+    expect(line(sut, 'clearing:sandbox')).toBe(-100);
+    const settled = refundPaid({
+      source: { kind: 'provider', provider: 'sandbox' },
+      refundId: 'r',
+      orderId: order,
+      amountFen: 100,
+      heldFen: 0,
+    });
+    expect(settled.lines.map((l) => l.account)).toEqual(['store_revenue', 'clearing:sandbox']);
+  });
+
   it('a cancellation fee is split between store and technician, nothing posted when free', () => {
     const sut = cancellationFee({
       orderId: order,

@@ -84,10 +84,20 @@ export function paymentReceived(a: {
 
 /**
  * Money given back. Provider refunds leave through the provider's clearing account, balance
- * refunds go back to the wallet, cash refunds are paid out by the store (clearing:cash).
+ * refunds go back to the wallet, cash refunds are paid out by the store (clearing:cash). The
+ * money comes out of what the order still holds; whatever exceeds that (the order was already
+ * settled) is taken back from store revenue — the store bears refunds after settlement.
  */
-export function refundPaid(a: { source: FundsSource; refundId: string; orderId: string; amountFen: number }): Posting {
+export function refundPaid(a: {
+  source: FundsSource;
+  refundId: string;
+  orderId: string;
+  amountFen: number;
+  /** what the order's liability account still holds (−balance); defaults to all of the refund */
+  heldFen?: number;
+}): Posting {
   const amount = positive(a.amountFen, 'refund');
+  const fromOrder = Math.max(0, Math.min(amount, a.heldFen ?? amount));
   const to = a.source.kind === 'cash' ? Accounts.clearing('cash') : sourceAccount(a.source);
   return assertBalanced({
     kind: 'refund',
@@ -95,7 +105,8 @@ export function refundPaid(a: { source: FundsSource; refundId: string; orderId: 
     reference: a.refundId,
     memo: `refund ${a.refundId}`,
     lines: [
-      { account: Accounts.orderLiability(a.orderId), amountFen: amount },
+      { account: Accounts.orderLiability(a.orderId), amountFen: fromOrder },
+      { account: Accounts.storeRevenue, amountFen: amount - fromOrder },
       { account: to, amountFen: -amount },
     ],
   });

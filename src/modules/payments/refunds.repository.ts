@@ -36,16 +36,22 @@ export class RefundsRepository {
     return this.db.refund.findMany({ where: status ? { status } : {}, orderBy: { createdAt: 'desc' }, take: limit });
   }
 
-  async inFlightFen(orderId: string, exceptId?: string): Promise<number> {
-    const r = await this.db.refund.aggregate({
-      where: {
-        orderId,
-        status: { in: [...IN_FLIGHT_REFUND_STATUSES] },
-        ...(exceptId ? { id: { not: exceptId } } : {}),
-      },
-      _sum: { amountFen: true },
-    });
-    return r._sum.amountFen ?? 0;
+  /**
+   * What is already spoken for and not yet refunded: refunds on their way (requested, approved,
+   * processing) plus cancellation refund requests still pending — their refund and their fee
+   * (the fee is the store's, it cannot be refunded by hand before the request is executed).
+   */
+  async inFlightFen(orderId: string, except: { refundId?: string; requestId?: string } = {}): Promise<number> {
+    const rows = await this.db.$queryRaw<{ n: bigint | null }[]>`
+      SELECT (SELECT coalesce(sum(r.amount_fen), 0) FROM refunds r
+               WHERE r.order_id = ${orderId}::uuid AND r.status IN ('requested', 'approved', 'processing')
+                 AND r.id IS DISTINCT FROM ${except.refundId ?? null}::uuid
+                 AND NOT EXISTS (SELECT 1 FROM refund_requests q
+                                  WHERE q.id = r.refund_request_id AND q.status = 'pending'))
+           + (SELECT coalesce(sum(q.amount_fen + q.fee_fen), 0) FROM refund_requests q
+               WHERE q.order_id = ${orderId}::uuid AND q.status = 'pending'
+                 AND q.id IS DISTINCT FROM ${except.requestId ?? null}::uuid) AS n`;
+    return Number(rows[0]?.n ?? 0n);
   }
 
   /** What is refunded, or on its way back, against one payment. */

@@ -115,7 +115,11 @@ export class RefundsService {
     if (refund.status === 'rejected')
       throw new ConflictException({ code: 'REFUND_REJECTED', message: 'this refund was rejected' });
     if (refund.status !== 'requested') return refundView(refund); // already decided: approving again changes nothing
-    const refundable = refundableFen(order.paidFen, order.refundedFen, await this.repo.inFlightFen(order.id, id));
+    const refundable = refundableFen(
+      order.paidFen,
+      order.refundedFen,
+      await this.repo.inFlightFen(order.id, { refundId: id }),
+    );
     if (refund.amountFen > refundable) {
       throw new ConflictException({
         code: 'REFUND_EXCEEDS_REFUNDABLE',
@@ -171,13 +175,24 @@ export class RefundsService {
     const order = await this.payments.lockOrder(peek.orderId);
     const req = await this.repo.lockRequest(requestId);
     if (!order || !req || req.status !== 'pending') return false;
-    const payment = await this.paymentFor(order.id, req.amountFen);
-    if (!payment) {
+    // What the policy computed at cancellation, capped by what the order still holds now (a refund
+    // given by hand meanwhile comes out of it), so the books can never give back more than came in.
+    const existing = await this.repo.findByRequest(req.id);
+    const available = refundableFen(
+      order.paidFen,
+      order.refundedFen,
+      await this.repo.inFlightFen(order.id, { requestId: req.id }),
+    );
+    const refundFen = existing ? existing.amountFen : Math.min(req.amountFen, available);
+    const feeFen = Math.max(0, Math.min(req.feeFen, available - refundFen));
+    const technicianShareFen = Math.min(req.technicianShareFen, feeFen);
+    const payment = refundFen > 0 ? await this.paymentFor(order.id, refundFen) : null;
+    if (refundFen > 0 && !payment && !existing) {
       await this.repo.setRequestStatus(req.id, 'failed');
       return false;
     }
-    if (req.amountFen > 0) {
-      const refund = (await this.repo.findByRequest(req.id)) ?? (await this.createForRequest(req, payment));
+    if (refundFen > 0) {
+      const refund = existing ?? (await this.createForRequest(req, payment!, refundFen));
       const done = refund.status === 'approved' ? await this.execute(refund.id, order) : refund;
       if (done.status === 'failed') await this.repo.setRequestStatus(req.id, 'failed');
       if (done.status !== 'succeeded') return false;
@@ -185,8 +200,8 @@ export class RefundsService {
     const fee = cancellationFee({
       orderId: order.id,
       requestId: req.id,
-      storeShareFen: req.feeFen - req.technicianShareFen,
-      technicianShareFen: req.technicianShareFen,
+      storeShareFen: feeFen - technicianShareFen,
+      technicianShareFen,
       technicianId: order.technicianId,
     });
     if (fee) await this.ledger.post(fee);
@@ -194,7 +209,7 @@ export class RefundsService {
     return true;
   }
 
-  private createForRequest(req: RefundRequest, payment: Payment): Promise<Refund> {
+  private createForRequest(req: RefundRequest, payment: Payment, amountFen: number): Promise<Refund> {
     const id = randomUUID();
     return this.repo.create({
       id,
@@ -202,7 +217,7 @@ export class RefundsService {
       paymentId: payment.id,
       refundRequestId: req.id,
       outRefundNo: outRefundNoOf(id),
-      amountFen: req.amountFen,
+      amountFen,
       reason: (req.reason ?? '取消订单 / order cancelled').slice(0, 200) || 'cancelled',
       status: 'approved',
       withinPolicy: true,
@@ -253,6 +268,7 @@ export class RefundsService {
         refundId: refund.id,
         orderId: order.id,
         amountFen: refund.amountFen,
+        heldFen: await this.ledger.orderHeld(order.id),
       }),
     );
     await this.orders.markRefunded(order.id, refund.amountFen);
