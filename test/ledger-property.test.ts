@@ -261,6 +261,7 @@ describe('ledger property: randomized money paths keep the books balanced', () =
       `SELECT count(*)::int AS n FROM payments WHERE tenant_id = $1 AND kind = 'supplement' AND status = 'succeeded'`,
       [a.id],
     );
+    // eslint-disable-next-line no-console -- shows what the random sequences covered
     console.info('ledger property: journal transactions by kind', seen, 'supplements paid', supplements.rows[0]!.n);
     expect(seen['payment']).toBeGreaterThan(0);
     expect((seen['refund'] ?? 0) + (seen['cancellation_fee'] ?? 0)).toBeGreaterThan(0);
