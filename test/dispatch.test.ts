@@ -200,6 +200,33 @@ describe('auto-dispatch: offers, declines, timeouts and radius steps', () => {
     expect((await post(w, a, 'dispatch/offers/not-a-uuid/accept')).statusCode).toBe(400);
   });
 
+  it('six parallel accepts of one offer: exactly one wins, one assignment, one hold', async () => {
+    const w = await DispatchWorld.create(f, { mode: 'auto', offerTimeoutSeconds: 600 });
+    await w.tech({ name: 'P', km: 0.5 });
+    const c = await w.customer(t);
+    const order = await w.order(t, c);
+    await w.pay(t, order);
+    await eventually(async () => (await w.openOffer(order.id)) !== null);
+    const offer = (await w.openOffer(order.id))!;
+    const token = await w.techToken(t, 'P');
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => post(w, token, `dispatch/offers/${offer.id}/accept`)),
+    );
+    const codes = results.map((r) => r.statusCode).sort();
+    expect(codes).toEqual([200, 409, 409, 409, 409, 409]);
+    expect(results.filter((r) => r.statusCode === 409).map((r) => r.json().code)).toEqual(
+      Array(5).fill('OFFER_NOT_OPEN'),
+    );
+    expect(await w.story(order.id)).toEqual(['offered:P', 'assigned:P']);
+    const holds = await f.query(`SELECT count(*)::int AS n FROM technician_busy WHERE reference_id = $1 AND active`, [
+      order.id,
+    ]);
+    expect(holds.rows[0].n).toBe(1);
+    const events = await f.query(`SELECT event FROM order_events WHERE order_id = $1 ORDER BY created_at`, [order.id]);
+    expect(events.rows.filter((r) => r.event === 'assign')).toHaveLength(1);
+    expect(events.rows.filter((r) => r.event === 'accept')).toHaveLength(1);
+  });
+
   it('nobody eligible at any step: auto_then_grab opens the grab hall; auto alone asks staff', async () => {
     const grab = await DispatchWorld.create(f, { mode: 'auto_then_grab', radiusStepsM: [1000, 2000] });
     await grab.tech({ name: 'G', km: 0.5, online: false });
@@ -221,6 +248,22 @@ describe('auto-dispatch: offers, declines, timeouts and radius steps', () => {
     } finally {
       staffStream.close();
     }
+  });
+
+  it('grab mode widens the audience step by step on its timer, then asks staff', async () => {
+    const w = await DispatchWorld.create(f, { mode: 'grab', offerTimeoutSeconds: 1, radiusStepsM: [1000, 3000] });
+    const g = await w.tech({ name: 'G2', km: 2 });
+    const c = await w.customer(t);
+    const order = await w.order(t, c);
+    await w.pay(t, order);
+    await eventually(async () => (await w.story(order.id)).includes('needs_staff'), 10_000);
+    expect(await w.story(order.id)).toEqual(['grab_opened', 'escalated', 'grab_opened', 'needs_staff']);
+    const opened = (await w.log(order.id)).filter((r) => r.kind === 'grab_opened').map((r) => r.details);
+    expect(opened).toEqual([
+      expect.objectContaining({ radiusM: 1000, technicianIds: [] }),
+      expect.objectContaining({ radiusM: 3000, technicianIds: [g] }),
+    ]);
+    expect(await w.openOffer(order.id)).toBeNull(); // grab mode never sends one-to-one offers
   });
 
   it('manual assign and 转派 need a reason, move the busy time, refuse an overlap (409) and are logged', async () => {
