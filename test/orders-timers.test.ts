@@ -40,6 +40,7 @@ describe('order timers on BullMQ', () => {
     f = await Factory.create(db, t.app);
     a = await f.newTenant();
     store = await orderStore(f, a);
+    await f.newStaff(a, { role: 'store_manager' }); // receives overrun alerts
   });
   afterAll(async () => {
     await f?.close();
@@ -160,6 +161,25 @@ describe('order timers on BullMQ', () => {
     expect(o.rows[0].status).toBe('pending_payment');
   });
 
+  it('reminds the customer and the assigned technician before the start (notification + audit)', async () => {
+    const { order, total, technicianId } = await placeOrder(t, true, 12);
+    await t.app
+      .get(TenantContext)
+      .run(a.id, () => t.app.get(OrdersPaymentPort).markPaid(order.id, { paymentId: 'pay-r', amountFen: total }));
+    const startAt = (await f.query(`SELECT start_at FROM orders WHERE id = $1`, [order.id])).rows[0].start_at as Date;
+    const job = await queueOf().getJob(`order-reminder-${order.id}-${startAt.getTime() - 60 * 60_000}`);
+    expect(await job!.getState()).toBe('delayed');
+    await job!.promote();
+    await eventually(async () => (await job!.getState()) === 'completed');
+    const sent = await f.query(
+      `SELECT recipient_type, recipient_id FROM notifications WHERE order_id = $1 AND template = 'order.start_reminder'
+        ORDER BY recipient_type`,
+      [order.id],
+    );
+    expect(sent.rows.map((r) => r.recipient_type)).toEqual(['customer', 'technician']);
+    expect(sent.rows[1].recipient_id).toBe(technicianId);
+  });
+
   it('alerts the store (audit) once a service has overrun its end + grace', async () => {
     const { order, total } = await placeOrder(t, true, 10);
     const ctx = t.app.get(TenantContext);
@@ -182,5 +202,10 @@ describe('order timers on BullMQ', () => {
       );
       return r.rows[0].n === 1;
     });
+    const alerts = await f.query(
+      `SELECT recipient_type FROM notifications WHERE order_id = $1 AND template = 'staff.overrun'`,
+      [order.id],
+    );
+    expect(alerts.rows.map((r) => r.recipient_type)).toEqual(['staff']);
   });
 });

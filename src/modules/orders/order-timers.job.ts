@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AuditService } from '../../platform/audit/audit.service';
 import { JobHandler } from '../../platform/queue/job-handler.decorator';
+import { NotificationService } from '../notifications/notification.service';
 import { SYSTEM } from './order-actor';
 import { effectiveSettings } from './order-settings';
 import { ORDER_TIMER_JOBS, type OrderTimerPayload } from './order-timers';
@@ -16,8 +17,9 @@ const ACTIVE_BEFORE_START = ['paid', 'dispatching', 'assigned', 'accepted', 'dep
  * late timer is harmless. The lock also matters for timers enqueued inside a transaction that has
  * not committed yet (overrun check with no delay): the handler waits for that commit and then
  * sees the new status, instead of reading the old one. A timer that fires early (its due time was pushed back) reschedules.
- * Reminders and overrun alerts are recorded in the audit trail and logged: the notifications
- * module (in-app/SMS) does not exist yet and will hook in here.
+ * Reminders (customer, and the technician once assigned) and overrun alerts (every active staff
+ * account) go through the notifications module (in-app + SMS) and are also recorded in the audit
+ * trail; without that module (unit setups) they are audited and logged only.
  */
 @Injectable()
 export class OrderTimersJob {
@@ -28,6 +30,7 @@ export class OrderTimersJob {
     private readonly transitions: OrderTransitions,
     private readonly timers: OrderTimersService,
     private readonly audit: AuditService,
+    @Optional() private readonly notifications?: NotificationService,
   ) {}
 
   @JobHandler(ORDER_TIMER_JOBS.unpaidTimeout)
@@ -56,7 +59,27 @@ export class OrderTimersJob {
       targetId: order.id,
       details: { orderNo: order.orderNo, startAt: order.startAt.toISOString(), delivered: 'log-only' },
     });
-    this.logger.log({ msg: 'start reminder due (no notifications module yet)', orderId: order.id });
+    if (!this.notifications) {
+      this.logger.log({ msg: 'start reminder due (no notifications module: audit only)', orderId: order.id });
+      return 'reminded';
+    }
+    const { timezone } = await this.repo.store();
+    const params = {
+      orderNo: order.orderNo,
+      serviceName: order.serviceName,
+      startAt: order.startAt.toISOString(),
+      timeZone: timezone,
+    };
+    const notice = {
+      template: 'order.start_reminder' as const,
+      params,
+      channels: ['in_app', 'sms'] as const,
+      orderId: order.id,
+    };
+    await this.notifications.notify({ ...notice, recipient: { type: 'customer', id: order.customerId } });
+    if (order.technicianId && order.status !== 'paid' && order.status !== 'dispatching') {
+      await this.notifications.notify({ ...notice, recipient: { type: 'technician', id: order.technicianId } });
+    }
     return 'reminded';
   }
 
@@ -78,6 +101,16 @@ export class OrderTimersJob {
       details: { orderNo: order.orderNo, endAt: order.endAt.toISOString(), graceMinutes: grace },
     });
     this.logger.warn({ msg: 'service overrun: alert the store', orderId: order.id, technicianId: order.technicianId });
+    await this.notifications?.notifyStaff({
+      template: 'staff.overrun',
+      params: {
+        orderNo: order.orderNo,
+        technicianName: null,
+        minutes: Math.max(1, Math.round((Date.now() - order.endAt.getTime()) / 60_000)),
+      },
+      channels: ['in_app', 'sms'],
+      orderId: order.id,
+    });
     return 'alerted';
   }
 }
