@@ -218,10 +218,11 @@ describe('auto-dispatch: offers, declines, timeouts and radius steps', () => {
       Array(5).fill('OFFER_NOT_OPEN'),
     );
     expect(await w.story(order.id)).toEqual(['offered:P', 'assigned:P']);
-    const holds = await f.query(`SELECT count(*)::int AS n FROM technician_busy WHERE reference_id = $1 AND active`, [
-      order.id,
-    ]);
-    expect(holds.rows[0].n).toBe(1);
+    const holds = await f.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM technician_busy WHERE reference_id = $1 AND active`,
+      [order.id],
+    );
+    expect(holds.rows[0]?.n).toBe(1);
     const events = await f.query(`SELECT event FROM order_events WHERE order_id = $1 ORDER BY created_at`, [order.id]);
     expect(events.rows.filter((r) => r.event === 'assign')).toHaveLength(1);
     expect(events.rows.filter((r) => r.event === 'accept')).toHaveLength(1);

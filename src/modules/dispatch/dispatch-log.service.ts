@@ -6,20 +6,7 @@ import { CandidatesRepository } from './candidates.repository';
 import { KIND_LABELS, labelOf, type DispatchLogKind } from './dispatch-labels';
 import { DispatchRepository } from './dispatch.repository';
 import type { DispatchLogDto, DispatchLogLineDto } from './dto/dispatch-log.dto';
-
-/** What a technician may read about their own part in an order's dispatch. */
-const TECHNICIAN_KINDS = new Set<string>([
-  'offered',
-  'declined',
-  'expired',
-  'withdrawn',
-  'assigned',
-  'reassigned',
-  'grab_won',
-  'grab_lost',
-  'appeal',
-]);
-const SAFE_DETAILS = ['offerId', 'round', 'expiresAt', 'via'];
+import { technicianView } from './technician-log-view';
 
 type Row = Pick<DispatchLog, 'seq' | 'at' | 'kind' | 'technicianId' | 'score' | 'reasonCode' | 'details'> &
   Partial<Pick<DispatchLog, 'actorType' | 'actorId'>>;
@@ -57,35 +44,11 @@ export class DispatchLogService {
   }
 
   async forTechnician(actor: Actor, orderId: string): Promise<DispatchLogDto> {
-    const rows = await this.repo.logOf(orderId);
-    const mine = (r: DispatchLog) => r.technicianId === actor.id;
-    const wasMine = (r: DispatchLog) =>
-      (r.details as { fromTechnicianId?: string } | null)?.fromTechnicianId === actor.id;
-    if (!rows.some((r) => mine(r) || wasMine(r))) {
-      throw new NotFoundException({ code: 'ORDER_NOT_FOUND', message: 'order not found' });
-    }
-    const lines: DispatchLogLineDto[] = [];
-    let involved = false;
-    for (const r of rows) {
-      if (mine(r) && TECHNICIAN_KINDS.has(r.kind)) {
-        involved = true;
-        lines.push({ ...line(r), details: pick(r.details), actorId: null });
-      } else if (mine(r)) {
-        involved = true;
-      } else if (involved && (r.kind === 'assigned' || r.kind === 'grab_won' || wasMine(r))) {
-        // the outcome, without who: "taken by another technician at …"
-        lines.push({
-          ...line({ ...r, technicianId: null, score: null, reasonCode: null, details: {} }, 'taken'),
-          actorType: 'system',
-          actorId: null,
-        });
-      }
-    }
+    const lines = technicianView(
+      (await this.repo.logOf(orderId)).map((r) => line(r)),
+      actor.id,
+    );
+    if (!lines) throw new NotFoundException({ code: 'ORDER_NOT_FOUND', message: 'order not found' });
     return { orderId, lines };
   }
-}
-
-function pick(details: unknown): Record<string, unknown> {
-  const d = (details ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(SAFE_DETAILS.filter((k) => k in d).map((k) => [k, d[k]]));
 }

@@ -8,7 +8,8 @@ import { OrderTransitions } from '../orders/order-transitions.service';
 import { CandidatesService, type Evaluation } from './candidates.service';
 import { DISPATCH_JOBS, grabJobId, offerJobId } from './dispatch-jobs';
 import type { DispatchSettingsView } from './dispatch-settings';
-import { DispatchRepository, type LogEntry } from './dispatch.repository';
+import { DispatchRepository } from './dispatch.repository';
+import { evaluationEntries } from './evaluation-log';
 import { GRAB_HALL, type GrabHallPort } from './grab-hall.port';
 
 /**
@@ -251,40 +252,8 @@ export class DispatchService implements OnModuleInit {
     return 'needs_staff';
   }
 
-  /** One `excluded` line per ineligible technician and one `scored` line per candidate. */
-  private async logEvaluation(orderId: string, ev: Evaluation, skip: Set<string>, radiusM: number, step: number) {
-    const entries: LogEntry[] = [];
-    for (const v of ev.excluded) {
-      if (skip.has(v.technicianId)) continue;
-      entries.push({
-        orderId,
-        kind: 'excluded',
-        technicianId: v.technicianId,
-        reasonCode: v.reasons[0] ?? null,
-        details: { reasons: v.reasons, distanceM: v.distanceM, etaMinutes: v.etaMinutes, radiusM, stepIndex: step },
-        actorType: 'system',
-      });
-    }
-    for (const r of ev.ranked) {
-      if (skip.has(r.technicianId)) continue;
-      entries.push({
-        orderId,
-        kind: 'scored',
-        technicianId: r.technicianId,
-        score: { ...r.score },
-        details: {
-          etaMinutes: r.etaMinutes,
-          distanceM: r.distanceM,
-          ratingAvg: r.ratingAvg,
-          tierRank: r.tierRank,
-          recentAssignments: r.recentAssignments,
-          radiusM,
-          stepIndex: step,
-        },
-        actorType: 'system',
-      });
-    }
-    await this.repo.log(entries);
+  private logEvaluation(orderId: string, ev: Evaluation, skip: Set<string>, radiusM: number, step: number) {
+    return this.repo.log(evaluationEntries(orderId, ev, skip, radiusM, step));
   }
 
   private grabHall(): GrabHallPort | null {
