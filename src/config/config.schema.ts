@@ -80,11 +80,11 @@ export const configSchema = z.object({
     .transform((v) => v === 'true'),
   /** Base delay of the exponential retry backoff of background jobs. */
   QUEUE_BACKOFF_MS: z.coerce.number().int().min(1).max(600_000).default(5_000),
-  /** The sandbox payment provider (local checkout page); never enable in production. */
+  /** The sandbox payment provider (local checkout page). Default: on, except in production. */
   PAYMENT_SANDBOX_ENABLED: z
     .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true'),
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
   /** Platform fee taken from each completed order, in basis points (500 = 5 %). */
   PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(3000).default(500),
   /** Reconciliation asks the provider about payments still pending this long after creation. */

@@ -9,7 +9,8 @@ import type { PaymentProvider, ProviderId } from './providers/payment-provider';
 export const EXTRA_PAYMENT_PROVIDERS = Symbol('EXTRA_PAYMENT_PROVIDERS');
 
 /**
- * Every payment method by id. The sandbox exists only when enabled and never in production.
+ * Every payment method by id. The sandbox exists when PAYMENT_SANDBOX_ENABLED says so (default: not
+ * in production; the bench turns it on explicitly to drive order-create).
  */
 @Injectable()
 export class PaymentProviderRegistry {
@@ -23,7 +24,7 @@ export class PaymentProviderRegistry {
     this.register(new BalanceProvider());
     this.register(new CashProvider());
     this.sandbox =
-      config.PAYMENT_SANDBOX_ENABLED && config.NODE_ENV !== 'production'
+      (config.PAYMENT_SANDBOX_ENABLED ?? config.NODE_ENV !== 'production')
         ? // the checkout page sits beside the store's callback route (same /t/{slug}/api/payments base)
           new SandboxProvider((p) => p.notifyUrl.replace(/\/callbacks\/sandbox$/, `/sandbox/checkout/${p.outTradeNo}`))
         : null;

@@ -128,10 +128,20 @@ export class PaymentsRepository {
     return this.db.payment.findMany({ where: { orderId }, orderBy: { createdAt: 'asc' } });
   }
 
+  /** Locks and reads the payment in one statement (callbacks are the hot path). */
   async lockByOutTradeNo(outTradeNo: string): Promise<Payment | null> {
-    const rows = await this.db.$queryRaw<{ id: string }[]>`
-      SELECT id FROM payments WHERE out_trade_no = ${outTradeNo} FOR UPDATE`;
-    return rows[0] ? this.find(rows[0].id) : null;
+    const rows = await this.db.$queryRaw<Payment[]>`
+      SELECT tenant_id AS "tenantId", id, order_id AS "orderId", extension_id AS "extensionId", kind, provider,
+             channel, out_trade_no AS "outTradeNo", amount_fen AS "amountFen", currency, status,
+             provider_trade_no AS "providerTradeNo", merchant_id AS "merchantId", customer_id AS "customerId",
+             paid_at AS "paidAt", callback_count AS "callbackCount", query_count AS "queryCount",
+             created_at AS "createdAt", updated_at AS "updatedAt"
+        FROM payments WHERE out_trade_no = ${outTradeNo} FOR UPDATE`;
+    return rows[0] ?? null;
+  }
+
+  findByOutTradeNo(outTradeNo: string): Promise<Payment | null> {
+    return this.db.payment.findFirst({ where: { outTradeNo } });
   }
 
   update(id: string, data: Prisma.PaymentUncheckedUpdateManyInput): Promise<Payment> {

@@ -27,7 +27,8 @@ export class SandboxGatewayService {
   ) {}
 
   private async payment(outTradeNo: string) {
-    const p = this.registry.sandbox ? await this.repo.lockByOutTradeNo(outTradeNo) : null;
+    // read only: the callback path takes the lock itself
+    const p = this.registry.sandbox ? await this.repo.findByOutTradeNo(outTradeNo) : null;
     if (!p || p.provider !== 'sandbox')
       throw new NotFoundException({ code: 'PAYMENT_NOT_FOUND', message: 'payment not found' });
     return p;
