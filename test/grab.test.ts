@@ -104,16 +104,16 @@ describe('grab hall (抢单)', () => {
           method: 'POST',
           headers: { authorization: `Bearer ${x.tech.token}` },
         });
-        return { ...x, status: res.status, body: (await res.json()) as { code?: string } };
+        const body = (await res.json()) as { code?: string };
+        return { ...x, status: res.status, body };
       }),
     );
     const won = results.filter((r) => r.status === 200);
     const lost = results.filter((r) => r.status !== 200);
     expect(won).toHaveLength(50);
     expect(new Set(won.map((r) => r.orderId)).size).toBe(50);
-    expect(lost.every((r) => r.status === 409 && ['ALREADY_TAKEN', 'SLOT_TAKEN'].includes(r.body.code ?? ''))).toBe(
-      true,
-    );
+    const odd = lost.filter((r) => !(r.status === 409 && ['ALREADY_TAKEN', 'SLOT_TAKEN'].includes(r.body.code ?? '')));
+    expect(odd.map((r) => `${r.status} ${JSON.stringify(r.body)}`).slice(0, 3)).toEqual([]);
 
     // The database agrees: every order assigned to exactly its winner, busy time never overlapping.
     const rows = await f.query<{ id: string; status: string; technician_id: string; listing: string; winner: string }>(

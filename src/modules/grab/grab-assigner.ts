@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { Order } from '../../generated/prisma/client';
 import type { OrderActor } from '../orders/order-actor';
+import { AssignmentService } from '../dispatch/assignment.service';
 import { OrderTransitions } from '../orders/order-transitions.service';
 import { BusyTimeService } from '../scheduling/busy-time.service';
 
 /**
  * Gives a dispatching order to a technician inside the caller's unit of work: holds their busy
  * time (SlotTakenError → 409 SLOT_TAKEN when they are booked then) and moves the order to
- * `assigned`. The dispatch module's AssignmentService.assign(orderId, technicianId, { via, actor,
- * reason }) has this shape; until it is wired in, GRAB_ASSIGNER is this local implementation.
+ * `assigned`. Provided by DispatchGrabAssigner (dispatch's AssignmentService: also writes the
+ * dispatch log and withdraws open offers); LocalGrabAssigner does the bare minimum without it.
  */
 export interface GrabAssigner {
   assign(
@@ -39,5 +40,14 @@ export class LocalGrabAssigner implements GrabAssigner {
       patch: { technicianId, holdId: hold.id },
       details: { via: opts.via, technicianId },
     });
+  }
+}
+
+@Injectable()
+export class DispatchGrabAssigner implements GrabAssigner {
+  constructor(private readonly assignment: AssignmentService) {}
+
+  assign(orderId: string, technicianId: string, opts: { via: 'grab'; actor: OrderActor; reason: string }) {
+    return this.assignment.assign(orderId, technicianId, opts);
   }
 }

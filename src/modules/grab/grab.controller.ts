@@ -10,8 +10,9 @@ import {
 } from '@nestjs/swagger';
 import type { Actor } from '../../platform/auth/actor';
 import { CheckPolicies } from '../../platform/authz/check-policies';
-import { CurrentActor } from '../../platform/http/request-context';
-import { TenantScoped } from '../../platform/http/route-metadata';
+import { CurrentActor, CurrentTenant } from '../../platform/http/request-context';
+import { NoTransaction, TenantScoped } from '../../platform/http/route-metadata';
+import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
 import { ClaimResultDto, GrabOfferDto, NearMeQuery, OpenListingDto, OrderIdParam } from './dto/grab.dto';
 import { GrabService } from './grab.service';
 
@@ -42,8 +43,13 @@ export class GrabController {
   @ApiOkResponse({ type: ClaimResultDto })
   @ApiConflictResponse({ description: 'ALREADY_TAKEN (someone else won) or SLOT_TAKEN (you are booked then)' })
   @ApiNotFoundResponse({ description: 'no such order in the grab hall' })
-  claim(@CurrentActor() actor: Actor, @Param() p: OrderIdParam): Promise<ClaimResultDto> {
-    return this.grab.claim(actor, p.id);
+  @NoTransaction()
+  claim(
+    @CurrentActor() actor: Actor,
+    @CurrentTenant() tenant: TenantInfo,
+    @Param() p: OrderIdParam,
+  ): Promise<ClaimResultDto> {
+    return this.grab.claim(actor, tenant.id, p.id);
   }
 
   @Post('orders/:id/open')

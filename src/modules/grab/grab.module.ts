@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { OrdersModule } from '../orders/orders.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
-import { GRAB_ASSIGNER, LocalGrabAssigner } from './grab-assigner';
+import { DispatchModule } from '../dispatch/dispatch.module';
+import { DispatchGrabAssigner, GRAB_ASSIGNER, LocalGrabAssigner } from './grab-assigner';
 import { GRAB_HALL } from '../dispatch/grab-hall.port';
 import { GrabHallAdapter } from './grab-hall.adapter';
 import { GrabController } from './grab.controller';
@@ -10,13 +11,14 @@ import { GrabService } from './grab.service';
 
 /** 抢单 grab hall. `GrabService.open` is the seam the dispatch engine calls for grab mode. */
 @Module({
-  imports: [OrdersModule, SchedulingModule],
+  imports: [OrdersModule, SchedulingModule, DispatchModule],
   controllers: [GrabController],
   providers: [
     GrabRepository,
     GrabService,
+    DispatchGrabAssigner,
     LocalGrabAssigner,
-    { provide: GRAB_ASSIGNER, useExisting: LocalGrabAssigner },
+    { provide: GRAB_ASSIGNER, useExisting: DispatchGrabAssigner },
     GrabHallAdapter,
     { provide: GRAB_HALL, useExisting: GrabHallAdapter },
   ],

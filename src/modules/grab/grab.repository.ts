@@ -100,6 +100,19 @@ export class GrabRepository {
   }
 
   /**
+   * The listing if no other claim is mid-way on it (SKIP LOCKED → null while one is), plus its
+   * unlocked status so the caller can tell "busy" from "gone" or "taken".
+   */
+  async tryLock(orderId: string): Promise<{ locked: boolean; status: string | null }> {
+    const rows = await this.db.$queryRaw<{ status: string }[]>`
+      SELECT status FROM grab_listings WHERE order_id = ${orderId}::uuid FOR UPDATE SKIP LOCKED`;
+    if (rows[0]) return { locked: true, status: rows[0].status };
+    const seen = await this.db.$queryRaw<{ status: string }[]>`
+      SELECT status FROM grab_listings WHERE order_id = ${orderId}::uuid`;
+    return { locked: false, status: seen[0]?.status ?? null };
+  }
+
+  /**
    * The claim itself: only one UPDATE can see status = 'open'. Concurrent claimers queue on the
    * row lock and, once the winner commits, re-check the condition and match nothing.
    */

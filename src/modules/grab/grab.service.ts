@@ -11,6 +11,8 @@ import { GrabRepository, type ListingRow } from './grab.repository';
 
 /** How far from the customer a technician is pushed a new grab order. */
 export const PUSH_RADIUS_M = 10_000;
+/** How long a claim waits for another claim in flight on the same order to finish. */
+const CLAIM_WAIT_MS = 3_000;
 
 export interface ClaimResult {
   orderId: string;
@@ -87,16 +89,33 @@ export class GrabService {
     return rows.map((r) => offerView(r, r.distanceM, me.commissionBps));
   }
 
-  async claim(actor: Actor, orderId: string): Promise<ClaimResult> {
-    await this.requireTechnician(actor);
-    const taken = await this.repo.take(orderId, actor.id);
-    if (!taken) {
-      const listing = await this.repo.find(orderId);
-      if (!listing) throw notFound();
-      throw alreadyTaken();
+  /**
+   * Runs as its own short units of work (the route has no request transaction): while another
+   * claim on the same order is mid-way (row locked), wait briefly *outside* any transaction and
+   * look again, so hundreds of losers never sit on pooled connections behind the winner. A
+   * committed winner → ALREADY_TAKEN at once; a winner that rolled back (SLOT_TAKEN) → the next
+   * one gets its turn, so the order is never lost to a refused claimer.
+   */
+  async claim(actor: Actor, tenantId: string, orderId: string): Promise<ClaimResult> {
+    const deadline = Date.now() + CLAIM_WAIT_MS;
+    for (;;) {
+      const result = await this.tenantContext.run(tenantId, () => this.claimOnce(actor, orderId));
+      if (result !== 'busy') return result;
+      if (Date.now() > deadline) throw alreadyTaken();
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 10));
     }
-    // SLOT_TAKEN (busy then) or an order no longer dispatching throws: the whole unit of work
-    // rolls back, so the listing is open again for the others.
+  }
+
+  private async claimOnce(actor: Actor, orderId: string): Promise<ClaimResult | 'busy'> {
+    await this.requireTechnician(actor);
+    const seen = await this.repo.tryLock(orderId);
+    if (seen.status === null) throw notFound();
+    if (seen.status !== 'open') throw alreadyTaken();
+    if (!seen.locked) return 'busy';
+    const taken = await this.repo.take(orderId, actor.id);
+    if (!taken) throw alreadyTaken(); // its start has passed
+    // SLOT_TAKEN (busy then) or an order no longer dispatching throws: this unit of work rolls
+    // back, so the listing is open again for the others.
     const who = orderActorOf(actor);
     const order = await this.assigner.assign(orderId, actor.id, { via: 'grab', actor: who, reason: 'grab' });
     await this.repo.withdrawFromPool(orderId, who);
