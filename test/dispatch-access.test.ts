@@ -35,6 +35,10 @@ describe('dispatch endpoints: roles, validation and the tenant wall', () => {
       `INSERT INTO dispatch_appeals (tenant_id, order_id, technician_id, text) VALUES ($1, $2, $3, '申诉') RETURNING id`,
       [tenant.id, orderId, technicianId],
     );
+    await f.query(
+      `INSERT INTO dispatch_runs (tenant_id, order_id, mode, state) VALUES ($1, $2, 'auto', 'needs_staff')`,
+      [tenant.id, orderId],
+    );
     const outsider = await insertTechnician(admin, tenant.id);
     const customer = await insertCustomer(admin, tenant.id);
     const staffToken = async (role: 'tenant_owner' | 'store_manager' | 'store_staff') =>
@@ -150,6 +154,18 @@ describe('dispatch endpoints: roles, validation and the tenant wall', () => {
     });
     expect(foreignTech.statusCode).toBe(404);
     expect(foreignTech.body).not.toContain(b.tenant.id);
+  });
+
+  it('runs: staff list their store’s orders by dispatch state; nobody else', async () => {
+    for (const role of ['owner', 'manager', 'staff'] as const) {
+      const res = await call(a, 'GET', 'runs?state=needs_staff', a.tokens[role]);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().map((r: { orderId: string }) => r.orderId)).toEqual([a.orderId]);
+    }
+    for (const role of ['technician', 'customer'] as const)
+      expect(await status(a, 'GET', 'runs?state=needs_staff', a.tokens[role])).toBe(403);
+    expect(await status(b, 'GET', 'runs?state=needs_staff', a.tokens.owner)).toBe(403);
+    expect(await fieldsOf(a, 'GET', 'runs', a.tokens.owner)).toContain('state');
   });
 
   it('log: staff read it; a technician only when involved; customers never; other stores 404/403', async () => {

@@ -228,6 +228,27 @@ describe('auto-dispatch: offers, declines, timeouts and radius steps', () => {
     expect(events.rows.filter((r) => r.event === 'accept')).toHaveLength(1);
   });
 
+  it('a customer cancels while an offer is open: the offer is withdrawn and the technician told', async () => {
+    const w = await DispatchWorld.create(f, { mode: 'auto', offerTimeoutSeconds: 600 });
+    await w.tech({ name: 'C1', km: 0.5 });
+    const stream = await openSse(`${base}/t/${w.a.slug}/api/events`, await w.techToken(t, 'C1'));
+    try {
+      const c = await w.customer(t);
+      const order = await w.order(t, c);
+      await w.pay(t, order);
+      const offer = (await stream.next('offer', 10_000)).data as { offerId: string };
+      const cancelled = await post(w, c.token, `orders/${order.id}/cancel`, { reason: '临时有事' });
+      expect(cancelled.statusCode, cancelled.body).toBe(200);
+      expect((await stream.next('offer.withdrawn', 10_000)).data).toMatchObject({ offerId: offer.offerId });
+      expect(await w.openOffer(order.id)).toBeNull();
+      expect(await w.story(order.id)).toEqual(['offered:C1', 'withdrawn:C1']);
+      const late = await post(w, await w.techToken(t, 'C1'), `dispatch/offers/${offer.offerId}/accept`);
+      expect(late.statusCode).toBe(409);
+    } finally {
+      stream.close();
+    }
+  });
+
   it('nobody eligible at any step: auto_then_grab opens the grab hall; auto alone asks staff', async () => {
     const grab = await DispatchWorld.create(f, { mode: 'auto_then_grab', radiusStepsM: [1000, 2000] });
     await grab.tech({ name: 'G', km: 0.5, online: false });
@@ -278,6 +299,13 @@ describe('auto-dispatch: offers, declines, timeouts and radius steps', () => {
     await w.pay(t, order);
     await eventually(async () => (await w.story(order.id)).includes('needs_staff'));
 
+    const waiting = await get(w, staffToken, 'dispatch/runs?state=needs_staff');
+    expect(waiting.statusCode, waiting.body).toBe(200);
+    expect(waiting.json()).toEqual([
+      expect.objectContaining({ orderId: order.id, state: 'needs_staff', mode: 'manual' }),
+    ]);
+    expect((await get(w, staffToken, 'dispatch/runs?state=lost')).statusCode).toBe(400);
+    expect((await get(w, await w.techToken(t, 'M1'), 'dispatch/runs?state=needs_staff')).statusCode).toBe(403);
     const noReason = await post(w, staffToken, `dispatch/orders/${order.id}/assign`, { technicianId: m1 });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().fields.map((x: { field: string }) => x.field)).toContain('reason');
@@ -322,6 +350,9 @@ describe('auto-dispatch: offers, declines, timeouts and radius steps', () => {
     ).toBe(409);
 
     expect(await w.story(order.id)).toEqual(['needs_staff', 'assigned:M1', 'reassigned:M2']);
+    expect(
+      (await get(w, staffToken, 'dispatch/runs?state=needs_staff')).json().map((r: { orderId: string }) => r.orderId),
+    ).not.toContain(order.id);
     const log = await w.log(order.id);
     expect(log.find((r) => r.kind === 'assigned')?.details).toMatchObject({ via: 'manual', reason: '老顾客指定' });
     expect(log.find((r) => r.kind === 'reassigned')?.details).toMatchObject({

@@ -43,6 +43,7 @@ export class AssignmentService {
 
   async assign(orderId: string, technicianId: string, opts: AssignOptions): Promise<Order> {
     if (!(await this.repo.orderExists(orderId))) throw orderNotFound();
+    await this.assertAssignable(technicianId);
     const settings = await this.repo.settings();
     await this.repo.lockRun(orderId, settings.mode);
     const order = await this.transitions.lock(orderId);
@@ -50,7 +51,6 @@ export class AssignmentService {
     if (!ASSIGNABLE.includes(order.status)) {
       throw new ConflictException({ code: 'ORDER_NOT_ASSIGNABLE', message: `订单状态 ${order.status} 不能派单` });
     }
-    await this.assertAssignable(technicianId);
     await this.busy.releaseByReference(order.id);
     const hold = await this.moveHold(order, technicianId);
     let updated = await this.transitions.apply(orderId, 'assign', opts.actor, opts.reason ?? null, {
@@ -79,6 +79,7 @@ export class AssignmentService {
   /** 转派: another technician; the old hold is released and the new one taken in one transaction. */
   async reassign(orderId: string, technicianId: string, opts: { actor: OrderActor; reason: string }): Promise<Order> {
     if (!(await this.repo.orderExists(orderId))) throw orderNotFound();
+    await this.assertAssignable(technicianId);
     const settings = await this.repo.settings();
     await this.repo.lockRun(orderId, settings.mode);
     const order = await this.transitions.lock(orderId);
@@ -93,7 +94,6 @@ export class AssignmentService {
         fields: [{ field: 'technicianId', messages: ['已是该技师 / already assigned to this technician'] }],
       });
     }
-    await this.assertAssignable(technicianId);
     await this.busy.releaseByReference(order.id);
     const hold = await this.moveHold(order, technicianId);
     const updated = await this.transitions.apply(orderId, 'reassign', opts.actor, opts.reason, {

@@ -5,6 +5,7 @@ import { orderNotFound } from './assignment.service';
 import { CandidatesRepository } from './candidates.repository';
 import { KIND_LABELS, labelOf, type DispatchLogKind } from './dispatch-labels';
 import { DispatchRepository } from './dispatch.repository';
+import type { DispatchRunView } from './dto/assign.dto';
 import type { DispatchLogDto, DispatchLogLineDto } from './dto/dispatch-log.dto';
 import { technicianView } from './technician-log-view';
 
@@ -41,6 +42,17 @@ export class DispatchLogService {
   async forStaff(orderId: string): Promise<DispatchLogDto> {
     if (!(await this.orders.order(orderId))) throw orderNotFound();
     return { orderId, lines: (await this.repo.logOf(orderId)).map((r) => line(r)) };
+  }
+
+  async runs(state: string): Promise<DispatchRunView[]> {
+    return (await this.repo.runs(state)).map((r) => ({
+      orderId: r.orderId,
+      state: r.state,
+      mode: r.mode,
+      stepIndex: r.stepIndex,
+      round: r.round,
+      updatedAt: r.updatedAt.toISOString(),
+    }));
   }
 
   async forTechnician(actor: Actor, orderId: string): Promise<DispatchLogDto> {

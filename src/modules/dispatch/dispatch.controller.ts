@@ -19,7 +19,7 @@ import { AssignmentService } from './assignment.service';
 import { DispatchLogService } from './dispatch-log.service';
 import { DispatchSettingsService } from './dispatch-settings.service';
 import { AppealIdParam, AppealView, CreateAppealDto, ListAppealsQuery, ResolveAppealDto } from './dto/appeal.dto';
-import { AssignDto, AssignResultDto, OrderIdParam } from './dto/assign.dto';
+import { AssignDto, AssignResultDto, DispatchRunView, ListRunsQuery, OrderIdParam } from './dto/assign.dto';
 import { DispatchLogDto } from './dto/dispatch-log.dto';
 import { DispatchSettingsDto, UpdateDispatchSettingsDto } from './dto/dispatch-settings.dto';
 
@@ -87,6 +87,14 @@ export class DispatchController {
       reason: body.reason,
     });
     return { orderId: o.id, status: o.status, technicianId: o.technicianId! };
+  }
+
+  @Get('runs')
+  @CheckPolicies((a) => a.can('read', 'DispatchLog') && a.can('update', 'DispatchRun'))
+  @ApiOperation({ summary: 'Orders by dispatch state (staff), e.g. needs_staff: unassigned, waiting for a hand' })
+  @ApiOkResponse({ type: [DispatchRunView] })
+  runs(@Query() q: ListRunsQuery): Promise<DispatchRunView[]> {
+    return this.log.runs(q.state);
   }
 
   @Get('orders/:id/log')

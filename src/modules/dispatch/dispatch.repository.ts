@@ -71,6 +71,23 @@ export class DispatchRepository {
     return o !== null;
   }
 
+  async hasRun(orderId: string): Promise<boolean> {
+    const run = await this.db.dispatchRun.findUnique({
+      where: { tenantId_orderId: { tenantId: this.tenantId, orderId } },
+      select: { orderId: true },
+    });
+    return run !== null;
+  }
+
+  /** Runs in a state (e.g. needs_staff: the staff console's to-do list), oldest first. */
+  runs(state: string): Promise<DispatchRun[]> {
+    return this.db.dispatchRun.findMany({
+      where: { tenantId: this.tenantId, state },
+      orderBy: { updatedAt: 'asc' },
+      take: 200,
+    });
+  }
+
   /**
    * The order's dispatch run, created on first use and row-locked until the transaction ends:
    * every step of one order's dispatch goes through this lock, so steps never interleave.

@@ -42,6 +42,15 @@ export class DispatchService implements OnModuleInit {
         { jobId: `dispatch-start:${order.id}:${order.updatedAt.getTime()}` },
       );
     });
+    // cancelled mid-dispatch: withdraw the open offer at once (the job takes the run lock first)
+    this.transitions.onEnter('cancelled', async (order) => {
+      if (!(await this.repo.hasRun(order.id))) return;
+      await this.jobs.enqueue(
+        DISPATCH_JOBS.start,
+        { tenantId: this.tenantContext.tenantId(), orderId: order.id },
+        { jobId: `dispatch-stop:${order.id}` },
+      );
+    });
   }
 
   /** Starts (or restarts) dispatch of an order in `dispatching`; a no-op while a chain is running. */
@@ -49,12 +58,37 @@ export class DispatchService implements OnModuleInit {
     const settings = await this.repo.settings();
     const run = await this.repo.lockRun(orderId, settings.mode);
     const order = await this.candidates.order(orderId);
-    if (!order || order.status !== 'dispatching') return 'moved-on';
+    if (!order || order.status !== 'dispatching') return this.stop(orderId, run);
     if (run.state === 'grab' || run.state === 'needs_staff') return 'waiting';
     if (run.state === 'offering' && (await this.repo.openOffers(orderId)).length > 0) return 'running';
     // a fresh start (or a restart after an assignment fell through) uses the store's current mode
     const fresh = await this.repo.updateRun(orderId, { state: 'offering', stepIndex: 0, mode: settings.mode });
     return this.advance(order, fresh, settings);
+  }
+
+  /** The order left dispatching without an assignment (cancelled): withdraw what is still open. */
+  private async stop(orderId: string, run: DispatchRun): Promise<string> {
+    if (!['offering', 'grab', 'needs_staff'].includes(run.state)) return 'moved-on';
+    const tenantId = this.tenantContext.tenantId();
+    for (const o of await this.repo.openOffers(orderId)) {
+      await this.repo.closeOffer(o.id, 'withdrawn');
+      await this.repo.log([
+        {
+          orderId,
+          kind: 'withdrawn',
+          technicianId: o.technicianId,
+          reasonCode: 'order_moved_on',
+          details: { offerId: o.id },
+          actorType: 'system',
+        },
+      ]);
+      await this.hub.publish(tenantId, `technician:${o.technicianId}`, {
+        type: 'offer.withdrawn',
+        data: { offerId: o.id, orderId },
+      });
+    }
+    await this.repo.updateRun(orderId, { state: 'closed' });
+    return 'stopped';
   }
 
   /** Offers to the next best technician, widening the radius when nobody is left. */

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 
 export class OrderIdParam {
   @ApiProperty({ format: 'uuid' })
@@ -23,4 +23,21 @@ export class AssignResultDto {
   @ApiProperty({ format: 'uuid' }) orderId!: string;
   @ApiProperty() status!: string;
   @ApiProperty({ format: 'uuid' }) technicianId!: string;
+}
+
+export const RUN_STATES = ['offering', 'grab', 'needs_staff', 'assigned', 'closed'] as const;
+
+export class ListRunsQuery {
+  @ApiProperty({ enum: RUN_STATES, example: 'needs_staff', description: 'e.g. needs_staff: orders waiting for a hand' })
+  @IsIn(RUN_STATES)
+  state!: (typeof RUN_STATES)[number];
+}
+
+export class DispatchRunView {
+  @ApiProperty({ format: 'uuid' }) orderId!: string;
+  @ApiProperty({ enum: RUN_STATES }) state!: string;
+  @ApiProperty() mode!: string;
+  @ApiProperty({ description: 'current radius step (0-based)' }) stepIndex!: number;
+  @ApiProperty({ description: 'offers sent so far' }) round!: number;
+  @ApiProperty() updatedAt!: string;
 }
