@@ -286,6 +286,17 @@ export const TENANT_TABLE_SEEDS: Record<string, TenantTableSeed> = {
       [tenantId, orderId, technicianId],
     );
   },
+  // ---- grab hall (migrations/1764800000000_grab-shared-pool.sql) ----
+  grab_listings: async (admin, tenantId) => {
+    const orderId = await insertOrder(admin, tenantId);
+    await admin.query(
+      `INSERT INTO grab_listings (tenant_id, order_id, service_name, duration_minutes, start_at, end_at, lat, lng,
+                                  area_lat, area_lng, price_fen, earning_fen)
+       VALUES ($1, $2, '种子服务', 60, '2026-12-01 10:00+08', '2026-12-01 11:00+08', 31.2304, 121.4737, 31.23,
+               121.47, 19800, 9900)`,
+      [tenantId, orderId],
+    );
+  },
 };
 
 /** An open dispatch offer of a fresh order to a fresh technician. */

@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Factory, type TestTenant } from './support/factories';
+import { dispatchingOrder, grabStore, onDutyTechnicians, slotStart, type GrabStore } from './support/grab-fixtures';
+import { CENTRE } from './support/order-fixtures';
+import { createTestApp, type TestApp } from './support/test-app';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+describe('shared pool (共享订单池)', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let f: Factory;
+  let giver: GrabStore; // gives orders to the pool
+  let taker: TestTenant; // takes
+  let outsider: GrabStore; // did not opt in
+  let operator: string;
+  let giverOwner: string;
+  let outsiderOwner: string;
+
+  const req = (method: 'GET' | 'POST' | 'PUT', url: string, token?: string, payload?: object) =>
+    t.app.inject({ method, url, payload, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const setRole = (tenantId: string, role: string) =>
+    f.query(
+      `INSERT INTO dispatch_settings (tenant_id, pool_participation) VALUES ($1, $2)
+       ON CONFLICT (tenant_id) DO UPDATE SET pool_participation = EXCLUDED.pool_participation`,
+      [tenantId, role],
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await createTestApp(db, { RUN_WORKERS: 'false' });
+    f = await Factory.create(db, t.app);
+    giver = await grabStore(f, t.app, await f.newTenant());
+    taker = await f.newTenant();
+    outsider = await grabStore(f, t.app, await f.newTenant());
+    await setRole(giver.tenant.id, 'giver');
+    await setRole(taker.id, 'taker');
+    const op = await f.newOperator();
+    operator = await f.token({ id: op.id, role: 'platform_operator', tenantId: null });
+    const o1 = await f.newStaff(giver.tenant);
+    giverOwner = await f.token({ id: o1.id, role: 'tenant_owner', tenantId: giver.tenant.id });
+    const o2 = await f.newStaff(outsider.tenant);
+    outsiderOwner = await f.token({ id: o2.id, role: 'tenant_owner', tenantId: outsider.tenant.id });
+  }, 60_000);
+  afterAll(async () => {
+    await f?.close();
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('operators manage the platform setting; stores cannot; bad input names the field', async () => {
+    expect((await req('GET', '/api/platform/settings/shared-pool', operator)).json()).toMatchObject({
+      sharedPoolEnabled: false,
+      poolTakerShareBps: 8000,
+    });
+    expect(
+      (await req('PUT', '/api/platform/settings/shared-pool', giverOwner, { sharedPoolEnabled: true })).statusCode,
+    ).toBe(403);
+    const bad = await req('PUT', '/api/platform/settings/shared-pool', operator, { poolTakerShareBps: 20000 });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().fields[0].field).toBe('poolTakerShareBps');
+    // off: nothing can be published
+    const orderId = await dispatchingOrder(f, t.app, giver, { startAt: slotStart(1) });
+    const off = await req('POST', `/t/${giver.tenant.slug}/api/shared-pool/orders/${orderId}/publish`, giverOwner);
+    expect(off.statusCode).toBe(403);
+    expect(off.json().code).toBe('POOL_NOT_ALLOWED');
+    const on = await req('PUT', '/api/platform/settings/shared-pool', operator, { sharedPoolEnabled: true });
+    expect(on.statusCode).toBe(200);
+    expect(on.json().sharedPoolEnabled).toBe(true);
+    const audit = await f.query(`SELECT 1 FROM platform_audit_events WHERE action = 'platform.settings.shared_pool'`);
+    expect(audit.rowCount).toBe(1);
+  });
+
+  it('one winner; before the claim no phone or address; after it the holder sees them (masked phone); after the order ends they are gone', async () => {
+    const orderId = await dispatchingOrder(f, t.app, giver, {
+      startAt: slotStart(2),
+      at: { lat: 31.2345, lng: 121.4801 },
+    });
+    const pub = await req('POST', `/t/${giver.tenant.slug}/api/shared-pool/orders/${orderId}/publish`, giverOwner);
+    expect(pub.statusCode, pub.body).toBe(200);
+    expect(pub.json()).toMatchObject({ status: 'open', takerShareFen: 15840 });
+    const offerId = pub.json().offerId as string;
+
+    const techs = await onDutyTechnicians(f, taker, 10);
+    const near = await req(
+      'GET',
+      `/t/${taker.slug}/api/shared-pool/offers-near-me?lat=${CENTRE.lat}&lng=${CENTRE.lng}&radius=5000`,
+      techs[0]!.token,
+    );
+    expect(near.statusCode).toBe(200);
+    const offer = (near.json() as Array<Record<string, unknown>>).find((o) => o.offerId === offerId)!;
+    expect(offer).toMatchObject({ serviceName: '全身推拿', area: { lat: 31.23, lng: 121.48 }, earningFen: 15840 });
+    expect(near.body).not.toMatch(/138|人民大道|8栋|31\.2345|orderId|tenant|giving/i);
+    const before = await req('GET', `/t/${taker.slug}/api/shared-pool/offers/${offerId}/contact`, techs[0]!.token);
+    expect(before.statusCode).toBe(404);
+
+    // ten technicians of the taking store claim at once: exactly one wins
+    const results = await Promise.all(
+      techs.map((x) => req('POST', `/t/${taker.slug}/api/shared-pool/offers/${offerId}/claim`, x.token)),
+    );
+    const winners = results.filter((r) => r.statusCode === 200);
+    expect(winners).toHaveLength(1);
+    expect(results.filter((r) => r.statusCode === 409 && r.json().code === 'ALREADY_TAKEN')).toHaveLength(9);
+    const winner = techs[results.findIndex((r) => r.statusCode === 200)]!;
+    const loser = techs.find((x) => x !== winner)!;
+
+    const contact = await req('GET', `/t/${taker.slug}/api/shared-pool/offers/${offerId}/contact`, winner.token);
+    expect(contact.statusCode, contact.body).toBe(200);
+    expect(contact.json()).toMatchObject({
+      addressText: '上海市黄浦区人民大道200号',
+      houseNumber: '8栋1802室',
+      phoneMasked: '138****5678',
+      orderStatus: 'assigned',
+    });
+    expect(contact.body).not.toContain('13812345678');
+    expect(
+      (await req('GET', `/t/${taker.slug}/api/shared-pool/offers/${offerId}/contact`, loser.token)).statusCode,
+    ).toBe(404);
+
+    // the giving store's order is assigned, naming only the pool offer; the taker's time is held
+    const order = await f.query(`SELECT status, technician_id FROM orders WHERE id = $1`, [orderId]);
+    expect(order.rows[0]).toEqual({ status: 'assigned', technician_id: null });
+    const ev = await f.query(`SELECT details FROM order_events WHERE order_id = $1 AND event = 'assign'`, [orderId]);
+    expect(ev.rows[0]!.details).toMatchObject({ via: 'shared_pool', poolOfferId: offerId, takerShareFen: 15840 });
+    const hold = await f.query(`SELECT 1 FROM technician_busy WHERE tenant_id = $1 AND technician_id = $2 AND active`, [
+      taker.id,
+      winner.id,
+    ]);
+    expect(hold.rowCount).toBe(1);
+    const audit = await f.query(`SELECT actor_id FROM platform_audit_events WHERE action = 'shared_pool.claim'`);
+    expect(audit.rows).toEqual([{ actor_id: winner.id }]);
+
+    // the order ends: the address is gone from the holder's view
+    await f.query(`UPDATE orders SET status = 'completed' WHERE id = $1`, [orderId]);
+    expect(
+      (await req('GET', `/t/${taker.slug}/api/shared-pool/offers/${offerId}/contact`, winner.token)).statusCode,
+    ).toBe(404);
+    const held = await req('GET', `/t/${taker.slug}/api/shared-pool/offers/held`, winner.token);
+    expect(held.json()).toEqual([expect.objectContaining({ offerId, orderStatus: 'completed', earningFen: 15840 })]);
+    expect(held.body).not.toMatch(/人民大道|138/);
+  });
+
+  it('stores that did not opt in never see or take pool orders, nor publish', async () => {
+    const orderId = await dispatchingOrder(f, t.app, giver, { startAt: slotStart(3) });
+    const offerId = (
+      await req('POST', `/t/${giver.tenant.slug}/api/shared-pool/orders/${orderId}/publish`, giverOwner)
+    ).json().offerId as string;
+    const [outsiderTech] = await onDutyTechnicians(f, outsider.tenant, 1);
+    const [giverTech] = await onDutyTechnicians(f, giver.tenant, 1);
+    for (const [slug, who] of [
+      [outsider.tenant.slug, outsiderTech!],
+      [giver.tenant.slug, giverTech!], // a giver only, and its own offer besides
+    ] as const) {
+      const near = await req(
+        'GET',
+        `/t/${slug}/api/shared-pool/offers-near-me?lat=${CENTRE.lat}&lng=${CENTRE.lng}`,
+        who.token,
+      );
+      expect(near.statusCode).toBe(200);
+      expect(near.json()).toEqual([]);
+      const claim = await req('POST', `/t/${slug}/api/shared-pool/offers/${offerId}/claim`, who.token);
+      expect(claim.statusCode).toBe(403);
+    }
+    const own = await dispatchingOrder(f, t.app, outsider, { startAt: slotStart(3) });
+    const pub = await req('POST', `/t/${outsider.tenant.slug}/api/shared-pool/orders/${own}/publish`, outsiderOwner);
+    expect(pub.statusCode).toBe(403);
+    // a giver that leaves takes its open offers out of sight
+    await setRole(giver.tenant.id, 'none');
+    const [takerTech] = await onDutyTechnicians(f, taker, 1);
+    const gone = await req(
+      'GET',
+      `/t/${taker.slug}/api/shared-pool/offers-near-me?lat=${CENTRE.lat}&lng=${CENTRE.lng}`,
+      takerTech!.token,
+    );
+    expect(gone.json()).toEqual([]);
+    expect(
+      (await req('POST', `/t/${taker.slug}/api/shared-pool/offers/${offerId}/claim`, takerTech!.token)).statusCode,
+    ).toBe(409);
+    await setRole(giver.tenant.id, 'giver');
+  });
+
+  it('roles and cross-store: customers and staff cannot take, staff cannot publish, tokens of another store are refused', async () => {
+    const orderId = await dispatchingOrder(f, t.app, giver, { startAt: slotStart(4) });
+    const staff = await f.newStaff(giver.tenant, { role: 'store_staff' });
+    const staffToken = await f.token({ id: staff.id, role: 'store_staff', tenantId: giver.tenant.id });
+    expect(
+      (await req('POST', `/t/${giver.tenant.slug}/api/shared-pool/orders/${orderId}/publish`, staffToken)).statusCode,
+    ).toBe(403);
+    const offerId = (
+      await req('POST', `/t/${giver.tenant.slug}/api/shared-pool/orders/${orderId}/publish`, giverOwner)
+    ).json().offerId as string;
+    const customer = await f.token({ id: giver.customerId, role: 'customer', tenantId: taker.id });
+    expect((await req('POST', `/t/${taker.slug}/api/shared-pool/offers/${offerId}/claim`, customer)).statusCode).toBe(
+      403,
+    );
+    expect(
+      (await req('GET', `/t/${taker.slug}/api/shared-pool/offers-near-me?lat=31&lng=121`, customer)).statusCode,
+    ).toBe(403);
+    // the giver's owner publishing at another store's path, or a store's order id published elsewhere
+    expect(
+      (await req('POST', `/t/${taker.slug}/api/shared-pool/orders/${orderId}/publish`, giverOwner)).statusCode,
+    ).toBe(403);
+    const takerOwner = await f.newStaff(taker);
+    const takerOwnerToken = await f.token({ id: takerOwner.id, role: 'tenant_owner', tenantId: taker.id });
+    const foreign = await req('POST', `/t/${taker.slug}/api/shared-pool/orders/${orderId}/publish`, takerOwnerToken);
+    expect(foreign.statusCode).toBe(403); // the taker is not a giver: refused before any lookup
+    await setRole(taker.id, 'both');
+    const unknown = await req('POST', `/t/${taker.slug}/api/shared-pool/orders/${orderId}/publish`, takerOwnerToken);
+    expect(unknown.statusCode).toBe(404);
+    await setRole(taker.id, 'taker');
+    const bad = await req('POST', `/t/${taker.slug}/api/shared-pool/offers/nope/claim`, takerOwnerToken);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().fields[0].field).toBe('id');
+    expect((await req('GET', `/t/${giver.tenant.slug}/api/shared-pool/participation`, giverOwner)).json()).toEqual({
+      role: 'giver',
+    });
+  });
+});
