@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Prisma } from '../../generated/prisma/client';
-import { defaultCode, errorBody, type ErrorBody } from './error-body';
+import { defaultCode, errorBody, FASTIFY_ERRORS, type ErrorBody } from './error-body';
 
 /**
  * One place that turns any error into a response: HttpExceptions keep their status and fields,
@@ -40,8 +40,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const fastifyStatus = (exception as { statusCode?: unknown })?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-      // A Fastify error surfacing inside a handler (e.g. multipart limits): keep its status.
-      return errorBody(fastifyStatus, defaultCode(fastifyStatus), (exception as Error).message);
+      // Raised by Fastify itself (body parsing, size limits, multipart): keep its status, use our words.
+      const known = FASTIFY_ERRORS[(exception as { code?: string }).code ?? ''];
+      const [code, message] = known ?? [defaultCode(fastifyStatus), (exception as Error).message];
+      return errorBody(fastifyStatus, code, message);
     }
     return errorBody(500, 'INTERNAL', 'internal error');
   }
