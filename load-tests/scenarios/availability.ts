@@ -124,8 +124,11 @@ export default defineScenario<State>({
 
   checkResponse(status, body) {
     if (status !== 200) throw new Error(`expected 200, got ${status}`);
-    const slots = (body as { slots?: { localDate: string; technicianIds: string[] }[] }).slots ?? [];
-    const technicians = new Set(slots.flatMap((s) => s.technicianIds));
+    const { slots = [], technicianIds = [] } = body as {
+      slots?: { localDate: string; technicians: number[] }[];
+      technicianIds?: string[];
+    };
+    const technicians = new Set(slots.flatMap((s) => s.technicians.map((i) => technicianIds[i])));
     const days = new Set(slots.map((s) => s.localDate));
     if (technicians.size !== TECHNICIANS)
       throw new Error(`expected all ${TECHNICIANS} technicians, got ${technicians.size}`);

@@ -116,6 +116,8 @@ export class AvailabilityService {
     });
 
     const durationMs = q.durationMinutes * 60_000;
+    const technicianIds = [...new Set(slots.flatMap((s) => s.technicianIds))].sort();
+    const position = new Map(technicianIds.map((id, i) => [id, i]));
     return {
       zone,
       serviceId: q.serviceId,
@@ -123,14 +125,15 @@ export class AvailabilityService {
       from: from.toISODate()!,
       to: to.toISODate()!,
       technicianId: q.technicianId ?? null,
+      technicianIds,
       slots: slots.map((s) => {
-        const local = DateTime.fromMillis(s.start, { zone });
+        const local = calendar.local(s.start);
         return {
           start: new Date(s.start).toISOString(),
           end: new Date(s.start + durationMs).toISOString(),
-          localDate: local.toISODate()!,
-          localTime: local.toFormat('HH:mm'),
-          technicianIds: s.technicianIds,
+          localDate: local.date,
+          localTime: local.time,
+          technicians: s.technicianIds.map((id) => position.get(id)!),
         };
       }),
     };

@@ -141,6 +141,23 @@ describe('expandShifts', () => {
     expect(() => expandShifts({ zone: 'UTC', range, templates: b, overrides: [], calendar })).toThrow(/zone/);
   });
 
+  it('formats instants in local time like luxon does, across DST changes', () => {
+    for (const zone of [
+      'Asia/Shanghai',
+      'Europe/Berlin',
+      'America/New_York',
+      'Australia/Lord_Howe',
+      'Asia/Kathmandu',
+    ]) {
+      const calendar = new ZoneCalendar(zone);
+      const start = Date.UTC(2026, 0, 1);
+      for (let ms = start; ms < start + 366 * 86_400_000; ms += 7 * 60_000 * 60 + 13 * 60_000) {
+        const expected = DateTime.fromMillis(ms, { zone });
+        expect(calendar.local(ms)).toEqual({ date: expected.toISODate(), time: expected.toFormat('HH:mm') });
+      }
+    }
+  });
+
   it('merges and subtracts intervals', () => {
     expect(
       mergeIntervals([

@@ -37,6 +37,8 @@ export interface ExpandShiftsInput {
   calendar?: ZoneCalendar;
 }
 
+const QUARTER_HOUR_MS = 15 * 60_000;
+
 interface LocalDay {
   date: string;
   weekday: number;
@@ -51,6 +53,7 @@ interface LocalDay {
 export class ZoneCalendar {
   private readonly instants = new Map<string, number | null>();
   private readonly dayLists = new Map<string, LocalDay[]>();
+  private readonly offsets = new Map<number, number>();
 
   constructor(readonly zone: string) {}
 
@@ -70,6 +73,22 @@ export class ZoneCalendar {
     }
     this.dayLists.set(key, out);
     return out;
+  }
+
+  /**
+   * Local date and 'HH:mm' of an instant. The zone offset is looked up once per quarter hour of
+   * absolute time (every real zone changes its offset on a quarter-hour boundary), so formatting
+   * hundreds of slots costs a few luxon calls, not hundreds.
+   */
+  local(ms: number): { date: string; time: string } {
+    const bucket = Math.floor(ms / QUARTER_HOUR_MS);
+    let offsetMinutes = this.offsets.get(bucket);
+    if (offsetMinutes === undefined) {
+      offsetMinutes = DateTime.fromMillis(bucket * QUARTER_HOUR_MS, { zone: this.zone }).offset;
+      this.offsets.set(bucket, offsetMinutes);
+    }
+    const iso = new Date(ms + offsetMinutes * 60_000).toISOString();
+    return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
   }
 
   /** The instant of local `date` + `time` ('HH:mm'); null when invalid. */

@@ -44,7 +44,12 @@ export class AvailabilitySlotView {
   @ApiProperty({ example: '2026-11-26T03:30:00.000Z' }) end!: string;
   @ApiProperty({ example: '2026-11-26', description: 'store-local date' }) localDate!: string;
   @ApiProperty({ example: '10:00', description: 'store-local start time' }) localTime!: string;
-  @ApiProperty({ type: [String], description: 'technicians free for this start' }) technicianIds!: string[];
+  @ApiProperty({
+    type: [Number],
+    description:
+      'who is free for this start: positions in the top-level technicianIds (kept short: 7 days × 50 technicians)',
+  })
+  technicians!: number[];
 }
 
 export class AvailabilityView {
@@ -54,5 +59,10 @@ export class AvailabilityView {
   @ApiProperty() from!: string;
   @ApiProperty() to!: string;
   @ApiProperty({ type: String, nullable: true }) technicianId!: string | null;
+  @ApiProperty({
+    type: [String],
+    description: 'every technician offered at least once; slots refer to them by position',
+  })
+  technicianIds!: string[];
   @ApiProperty({ type: [AvailabilitySlotView] }) slots!: AvailabilitySlotView[];
 }
