@@ -1,7 +1,7 @@
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newPhone } from '../support/auth-client';
-import { signIn, startWebHarness, type DemoStore, type WebHarness } from './support/web-harness';
+import { type DemoStore, type WebHarness, eventually, signIn, startWebHarness } from './support/web-harness';
 
 /** Every API request the page sends, with its parsed JSON body. */
 function recordApi(page: Page): Array<{ method: string; path: string; body: unknown }> {
@@ -38,9 +38,9 @@ describe('H5 forms: bad input gets a message next to the field and nothing broke
 
     await page.getByTestId('phone').locator('input').fill('12345');
     await page.getByTestId('send-code').click();
-    await expect.poll(() => page.getByTestId('phone-error').textContent()).toContain('正确的11位手机号');
+    await eventually(() => page.getByTestId('phone-error').textContent()).toContain('正确的11位手机号');
     await page.getByTestId('login').click();
-    await expect.poll(() => page.getByTestId('code-error').textContent()).toContain('6位数字验证码');
+    await eventually(() => page.getByTestId('code-error').textContent()).toContain('6位数字验证码');
     expect(sent.filter((s) => s.path.startsWith('/api/auth'))).toEqual([]);
 
     const phone = newPhone();
@@ -55,10 +55,10 @@ describe('H5 forms: bad input gets a message next to the field and nothing broke
     const wrong = real === '000000' ? '111111' : '000000';
     await page.getByTestId('code').locator('input').fill('12a');
     await page.getByTestId('login').click();
-    await expect.poll(() => page.getByTestId('code-error').textContent()).toContain('6位数字验证码');
+    await eventually(() => page.getByTestId('code-error').textContent()).toContain('6位数字验证码');
     await page.getByTestId('code').locator('input').fill(wrong);
     await page.getByTestId('login').click();
-    await expect.poll(() => page.getByTestId('code-error').textContent()).toContain('验证码错误');
+    await eventually(() => page.getByTestId('code-error').textContent()).toContain('验证码错误');
 
     // Exactly two calls left the browser, both well-formed: the normalised number and a 6-digit code.
     expect(sent.filter((s) => s.path.startsWith('/api/auth'))).toEqual([
@@ -78,7 +78,7 @@ describe('H5 forms: bad input gets a message next to the field and nothing broke
     await page.waitForURL(/\/book/);
     const sent = recordApi(page);
     await page.getByTestId('submit-order').click();
-    await expect.poll(() => page.getByTestId('address-error').textContent()).toContain('请选择或添加服务地址');
+    await eventually(() => page.getByTestId('address-error').textContent()).toContain('请选择或添加服务地址');
     expect(await page.getByTestId('time-error').textContent()).toContain('请选择上门时间');
     expect(sent.filter((s) => s.method !== 'GET')).toEqual([]);
 
@@ -86,7 +86,7 @@ describe('H5 forms: bad input gets a message next to the field and nothing broke
     await page.goto(`${h.url}/t/${a.tenant.slug}/addresses/new`);
     await page.getByTestId('addr-phone').locator('input').fill('999');
     await page.getByTestId('addr-save').click();
-    await expect.poll(() => page.getByTestId('addr-phone-error').textContent()).toContain('正确的11位手机号');
+    await eventually(() => page.getByTestId('addr-phone-error').textContent()).toContain('正确的11位手机号');
     expect(await page.getByTestId('addr-location-error').textContent()).toContain('请先获取定位');
     expect(await page.locator('.field-error').allTextContents()).toEqual(
       expect.arrayContaining([expect.stringContaining('请填写联系人'), expect.stringContaining('请填写地址')]),

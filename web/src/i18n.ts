@@ -100,6 +100,7 @@ const zh = {
     overall: '满意度',
     skill: '手法',
     attitude: '服务态度',
+    punctuality: '守时',
     comment: '说说您的感受',
     submit: '提交评价',
     thanks: '感谢您的评价',
@@ -168,6 +169,7 @@ const zh = {
     orders: '单数',
     withdraw: '申请提现',
     withdrawals: '提现记录',
+    estimated: '按已完成订单金额估算（收入明细即将上线）',
   },
 };
 
@@ -278,6 +280,7 @@ const en: Messages = {
     overall: 'Satisfaction',
     skill: 'Skill',
     attitude: 'Attitude',
+    punctuality: 'Punctuality',
     comment: 'Tell us more',
     submit: 'Submit review',
     thanks: 'Thank you for your review',
@@ -346,6 +349,7 @@ const en: Messages = {
     orders: 'Orders',
     withdraw: 'Withdraw',
     withdrawals: 'Withdrawals',
+    estimated: 'Estimated from completed order totals (income statement coming soon)',
   },
 };
 

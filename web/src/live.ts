@@ -11,7 +11,12 @@ export interface LiveEvent {
  * header). Reconnects after a drop; `stop()` ends it. Callers also refetch on reconnect, so an
  * event missed while disconnected is never lost for good.
  */
-export function subscribeLive(role: Role, onEvent: (e: LiveEvent) => void, onOpen?: () => void): () => void {
+export function subscribeLive(
+  role: Role,
+  onEvent: (e: LiveEvent) => void,
+  onOpen?: () => void,
+  onDown?: () => void,
+): () => void {
   const controller = new AbortController();
   let stopped = false;
   const run = async () => {
@@ -43,6 +48,7 @@ export function subscribeLive(role: Role, onEvent: (e: LiveEvent) => void, onOpe
       } catch {
         if (stopped) return;
       }
+      onDown?.();
       await new Promise((r) => setTimeout(r, 3000));
     }
   };

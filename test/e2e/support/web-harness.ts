@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { expect } from 'vitest';
 import { captureSms } from '../../support/auth-client';
 import { Factory, type TestTenant } from '../../support/factories';
 import { CENTRE, orderStore, type OrderStore } from '../../support/order-fixtures';
@@ -40,6 +41,8 @@ export interface WebHarness {
   t: TestApp;
   f: Factory;
   url: string;
+  /** The private build of the site this app serves. */
+  webDir: string;
   browser: Browser;
   sms: ReturnType<typeof captureSms>;
   /** A phone-sized context (360×640, touch, zh-CN, geolocation at the store centre). */
@@ -64,10 +67,11 @@ export async function startWebHarness(): Promise<WebHarness> {
     t,
     f,
     url,
+    webDir: web.dir,
     browser,
     sms,
-    phone: () =>
-      browser.newContext({
+    phone: async () => {
+      const ctx = await browser.newContext({
         viewport: { width: 360, height: 640 },
         deviceScaleFactor: 1,
         isMobile: true,
@@ -76,7 +80,11 @@ export async function startWebHarness(): Promise<WebHarness> {
         timezoneId: 'Asia/Shanghai',
         geolocation: { latitude: CENTRE.lat + 0.001, longitude: CENTRE.lng + 0.001 },
         permissions: ['geolocation'],
-      }),
+      });
+      // Shorter than the test timeout, so a failure names the element it waited for.
+      ctx.setDefaultTimeout(10_000);
+      return ctx;
+    },
     async demoStore(over) {
       const tenant: TestTenant = await f.newTenant({ slug: over.slug, name: over.name, themeColor: over.themeColor });
       const s = await orderStore(f, tenant);
@@ -124,3 +132,7 @@ export async function signIn(page: Page, h: WebHarness, phone: string): Promise<
 
 export const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+
+/** expect.poll with a budget that survives a busy machine (the default second is too tight for a browser). */
+export const eventually = <T>(fn: () => T | Promise<T>, timeout = 10_000) =>
+  expect.poll(fn, { timeout, interval: 100 });
