@@ -278,6 +278,38 @@ describe('payments (sandbox, balance, pay on arrival) and the callback path', ()
     ).toContainEqual(['paid_but_cancelled', pay.payment.outTradeNo]);
   });
 
+  it('completion settles the order: technician commission by tier, platform fee, store revenue — once', async () => {
+    const c = await orderCustomer(f, t.app, a);
+    const techId = await orderTechnician(f, a);
+    const tier = await f.query<{ id: string }>(
+      `INSERT INTO technician_tiers (tenant_id, code, name, commission_bps) VALUES ($1, $2, '金牌', 6000) RETURNING id`,
+      [a.id, `gold_${techId.slice(0, 8)}`],
+    );
+    await f.query(`UPDATE technicians SET tier_id = $2 WHERE id = $1`, [techId, tier.rows[0]!.id]);
+    const order = await bookOrder(t.app, storeA, c, { paymentMethod: 'balance', technicianId: techId });
+    await topUpWallet(t.app, a.id, c.id, order.totalFen);
+    expect((await call('POST', a, `orders/${order.id}/pay`, c.token, { method: 'balance' })).statusCode).toBe(200);
+    for (const event of ['accept', 'depart', 'arrive', 'start_service', 'complete']) {
+      const r = await call('POST', a, `orders/${order.id}/transitions`, tok.managerA!, { event });
+      expect(r.statusCode, r.body).toBe(200);
+    }
+    const lines = await f.query(
+      `SELECT e.account, e.amount_fen::int AS amount FROM journal_entries e JOIN journal_transactions x ON x.id = e.transaction_id
+        WHERE x.order_id = $1 AND x.kind = 'order_settlement' ORDER BY e.line_no`,
+      [order.id],
+    );
+    const tech = Math.floor((order.totalFen * 6000) / 10000);
+    const platform = Math.floor((order.totalFen * 500) / 10000);
+    expect(lines.rows).toEqual([
+      { account: `order_liability:${order.id}`, amount: order.totalFen },
+      { account: `technician_payable:${techId}`, amount: -tech },
+      { account: 'platform_fee', amount: -platform },
+      { account: 'store_revenue', amount: -(order.totalFen - tech - platform) },
+    ]);
+    const again = await t.app.get(TenantContext).run(a.id, () => t.app.get(ReconciliationService).run(new Date()));
+    expect(again.ordersSettled).toBe(0);
+  });
+
   describe('roles and tenancy', () => {
     it('a customer cannot pay someone else’s order (404), staff cannot pay (403), another store’s order is 404', async () => {
       const c1 = await orderCustomer(f, t.app, a);

@@ -22,7 +22,8 @@ export class OrderSettlementService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async settleCompleted(limit = 200): Promise<number> {
+  /** Settles completed orders not settled yet (all, or just `orderId`). */
+  async settleCompleted(limit = 200, orderId: string | null = null): Promise<number> {
     const rows = await this.tenantContext.db().$queryRaw<
       { id: string; technician_id: string; commission_bps: number | null }[]
     >`
@@ -31,6 +32,7 @@ export class OrderSettlementService {
         JOIN technicians t ON t.tenant_id = o.tenant_id AND t.id = o.technician_id
         LEFT JOIN technician_tiers tt ON tt.tenant_id = t.tenant_id AND tt.id = t.tier_id
        WHERE o.status IN ('completed', 'reviewed') AND o.paid_fen > o.refunded_fen
+         AND (${orderId}::uuid IS NULL OR o.id = ${orderId}::uuid)
          AND NOT EXISTS (SELECT 1 FROM journal_transactions j
                           WHERE j.kind = 'order_settlement' AND j.reference = o.id::text)
        ORDER BY o.updated_at LIMIT ${limit}`;

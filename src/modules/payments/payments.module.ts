@@ -7,6 +7,7 @@ import { LedgerModule } from '../ledger/ledger.module';
 import { MerchantCredentialsController } from './merchant-credentials.controller';
 import { MerchantCredentialsRepository } from './merchant-credentials.repository';
 import { MerchantCredentialsService } from './merchant-credentials.service';
+import { OrderMoneyHooks } from './order-money-hooks';
 import { OrderSettlementService } from './order-settlement.service';
 import { OrdersPort } from './orders-port';
 import { CALLBACK_ROUTE, PaymentCallbacksController } from './payment-callbacks.controller';
@@ -56,6 +57,7 @@ import { SandboxGatewayService } from './sandbox-gateway.service';
     RefundsRepository,
     RefundsService,
     OrderSettlementService,
+    OrderMoneyHooks,
     OrdersPort,
   ],
   exports: [PaymentsService, RefundsService, ReconciliationService, OrderSettlementService, LedgerModule],
