@@ -1,6 +1,7 @@
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newPhone } from '../support/auth-client';
+import { orderCustomer, tomorrowAt } from '../support/order-fixtures';
 import { type DemoStore, type WebHarness, eventually, signIn, startWebHarness } from './support/web-harness';
 
 /** Every API request the page sends, with its parsed JSON body. */
@@ -92,6 +93,65 @@ describe('H5 forms: bad input gets a message next to the field and nothing broke
       expect.arrayContaining([expect.stringContaining('请填写联系人'), expect.stringContaining('请填写地址')]),
     );
     expect(sent.filter((s) => s.method !== 'GET')).toEqual([]);
+    await ctx.close();
+  });
+
+  it('cancelling asks for a reason beside the field, then cancels by the policy and shows the refund owed', async () => {
+    const c = await orderCustomer(h.f, h.t.app, a.tenant);
+    const call = async (method: 'POST', url: string, payload?: object, headers: Record<string, string> = {}) => {
+      const r = await h.t.app.inject({
+        method,
+        url: `/t/${a.tenant.slug}${url}`,
+        headers: { authorization: `Bearer ${c.token}`, ...headers },
+        payload,
+      });
+      expect(r.statusCode, `${url}: ${r.body}`).toBeLessThan(300);
+      return r.json() as Record<string, unknown>;
+    };
+    const quote = await call('POST', '/api/quotes', {
+      serviceId: a.serviceId,
+      durationMinutes: 60,
+      addressId: c.addressId,
+      startAt: tomorrowAt(3),
+    });
+    const order = await call(
+      'POST',
+      '/api/orders',
+      { quoteId: quote.id, paymentMethod: 'sandbox' },
+      { 'idempotency-key': `cancel-${Date.now()}` },
+    );
+    const pay = (await call('POST', `/api/orders/${String(order.id)}/pay`, { method: 'sandbox' })) as {
+      payment: { outTradeNo: string };
+    };
+    await call('POST', `/api/payments/sandbox/checkout/${pay.payment.outTradeNo}/pay`);
+
+    const ctx = await h.phone();
+    // Signed in as that customer: the tokens the site keeps for this store.
+    await ctx.addInitScript(
+      `localStorage.setItem('massage:${a.tenant.slug}:customer', ${JSON.stringify(
+        JSON.stringify({ accessToken: c.token, refreshToken: 'none', principalId: c.id }),
+      )})`,
+    );
+    const page = await ctx.newPage();
+    await page.goto(`${h.url}/t/${a.tenant.slug}/orders/${String(order.id)}`);
+    await eventually(() => page.getByTestId('order-status').getAttribute('data-status')).toMatch(
+      /^(paid|dispatching)$/,
+    );
+    const sent = recordApi(page);
+    await page.getByTestId('cancel').click();
+    await page.getByTestId('confirm-cancel').click();
+    await eventually(() => page.locator('.van-popup .field-error').textContent()).toContain('请填写取消原因');
+    expect(sent.filter((s) => s.method !== 'GET')).toEqual([]);
+
+    await page.getByTestId('cancel-reason').locator('input').fill('临时有事');
+    await page.getByTestId('confirm-cancel').click();
+    await eventually(() => page.getByTestId('refund-note').textContent()).toContain('退款 ¥');
+    await eventually(() => page.getByTestId('order-status').getAttribute('data-status')).toMatch(
+      /^(cancelled|refunded)$/,
+    );
+    expect(sent.filter((s) => s.method !== 'GET')).toEqual([
+      { method: 'POST', path: `/api/orders/${String(order.id)}/cancel`, body: { reason: '临时有事' } },
+    ]);
     await ctx.close();
   });
 });
