@@ -82,7 +82,7 @@ export class AvailabilityService {
     }
 
     const storePoint = profile?.lat != null && profile.lng != null ? { lat: profile.lat, lng: profile.lng } : null;
-    const calendar = new ZoneCalendar(zone);
+    const calendar = ZoneCalendar.for(zone);
     const days: TechnicianDay[] = technicians.map((t) => ({
       id: t.id,
       // a shift starts from home; without one, from where the app last saw them, else the store

@@ -37,7 +37,8 @@ export interface ExpandShiftsInput {
   calendar?: ZoneCalendar;
 }
 
-const QUARTER_HOUR_MS = 15 * 60_000;
+const OFFSET_BUCKET_MS = 6 * 3_600_000;
+const MAX_CACHED = 20_000;
 
 interface LocalDay {
   date: string;
@@ -53,9 +54,28 @@ interface LocalDay {
 export class ZoneCalendar {
   private readonly instants = new Map<string, number | null>();
   private readonly dayLists = new Map<string, LocalDay[]>();
-  private readonly offsets = new Map<number, number>();
+  private readonly offsets = new Map<number, number | null>();
+
+  private static readonly shared = new Map<string, ZoneCalendar>();
+
+  /**
+   * One calendar per zone for the whole process: a zone's rules do not change while it runs, so
+   * what was resolved for one request holds for the next. Bounded so it cannot grow forever.
+   */
+  static for(zone: string): ZoneCalendar {
+    let calendar = ZoneCalendar.shared.get(zone);
+    if (!calendar || calendar.size() > MAX_CACHED) {
+      calendar = new ZoneCalendar(zone);
+      ZoneCalendar.shared.set(zone, calendar);
+    }
+    return calendar;
+  }
 
   constructor(readonly zone: string) {}
+
+  private size(): number {
+    return this.instants.size + this.dayLists.size + this.offsets.size;
+  }
 
   /** Local dates from the day before `range.start` to the day of `range.end`, inclusive. */
   days(range: Interval): LocalDay[] {
@@ -76,17 +96,21 @@ export class ZoneCalendar {
   }
 
   /**
-   * Local date and 'HH:mm' of an instant. The zone offset is looked up once per quarter hour of
-   * absolute time (every real zone changes its offset on a quarter-hour boundary), so formatting
-   * hundreds of slots costs a few luxon calls, not hundreds.
+   * Local date and 'HH:mm' of an instant. The zone offset is looked up once per 6 hours of
+   * absolute time: when both ends of the 6-hour bucket have the same offset, so does every instant
+   * in it (no zone changes its offset twice within 6 hours); only a bucket holding a change asks
+   * luxon per instant. Formatting hundreds of slots thus costs a few luxon calls.
    */
   local(ms: number): { date: string; time: string } {
-    const bucket = Math.floor(ms / QUARTER_HOUR_MS);
+    const bucket = Math.floor(ms / OFFSET_BUCKET_MS);
     let offsetMinutes = this.offsets.get(bucket);
     if (offsetMinutes === undefined) {
-      offsetMinutes = DateTime.fromMillis(bucket * QUARTER_HOUR_MS, { zone: this.zone }).offset;
+      const first = DateTime.fromMillis(bucket * OFFSET_BUCKET_MS, { zone: this.zone }).offset;
+      const last = DateTime.fromMillis((bucket + 1) * OFFSET_BUCKET_MS - 1, { zone: this.zone }).offset;
+      offsetMinutes = first === last ? first : null;
       this.offsets.set(bucket, offsetMinutes);
     }
+    if (offsetMinutes === null) offsetMinutes = DateTime.fromMillis(ms, { zone: this.zone }).offset;
     const iso = new Date(ms + offsetMinutes * 60_000).toISOString();
     return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
   }
