@@ -33,6 +33,9 @@ const notFound = () => new NotFoundException({ code: 'ORDER_NOT_FOUND', message:
  */
 @Injectable()
 export class GrabService {
+  /** The claim in flight per order in this process (others of the same order wait on it). */
+  private readonly inflight = new Map<string, Promise<ClaimResult>>();
+
   constructor(
     private readonly repo: GrabRepository,
     private readonly transitions: OrderTransitions,
@@ -90,19 +93,46 @@ export class GrabService {
   }
 
   /**
-   * Runs as its own short units of work (the route has no request transaction): while another
-   * claim on the same order is mid-way (row locked), wait briefly *outside* any transaction and
-   * look again, so hundreds of losers never sit on pooled connections behind the winner. A
-   * committed winner → ALREADY_TAKEN at once; a winner that rolled back (SLOT_TAKEN) → the next
-   * one gets its turn, so the order is never lost to a refused claimer.
+   * Runs as its own short units of work (the route has no request transaction). Claims of the same
+   * order in this process queue behind the one in flight without touching the database: when it
+   * committed a win they are told ALREADY_TAKEN at once; when it was refused (SLOT_TAKEN) the next
+   * one gets its turn, so the order is never lost to a refused claimer. A claim in flight in
+   * another process shows as a locked listing (SKIP LOCKED): wait briefly outside any transaction
+   * and look again, so losers never sit on pooled connections behind the winner.
    */
   async claim(actor: Actor, tenantId: string, orderId: string): Promise<ClaimResult> {
     const deadline = Date.now() + CLAIM_WAIT_MS;
+    let backoffMs = 4;
     for (;;) {
-      const result = await this.tenantContext.run(tenantId, () => this.claimOnce(actor, orderId));
-      if (result !== 'busy') return result;
+      const key = `${tenantId}:${orderId}`;
+      const ahead = this.inflight.get(key);
+      if (ahead) {
+        // a committed win is final; a refused claim lets the next one try
+        if (
+          await ahead.then(
+            () => true,
+            () => false,
+          )
+        )
+          throw alreadyTaken();
+        continue;
+      }
+      const attempt = this.tenantContext.run(tenantId, () => this.claimOnce(actor, orderId));
+      const won = attempt.then((r) => {
+        if (r === 'busy') throw new Error('busy'); // not a win: waiters try themselves
+        return r;
+      });
+      this.inflight.set(key, won);
+      try {
+        const result = await attempt;
+        if (result !== 'busy') return result;
+      } finally {
+        if (this.inflight.get(key) === won) this.inflight.delete(key);
+        won.catch(() => undefined);
+      }
       if (Date.now() > deadline) throw alreadyTaken();
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 10));
+      await new Promise((r) => setTimeout(r, backoffMs + Math.random() * backoffMs));
+      backoffMs = Math.min(backoffMs * 2, 50);
     }
   }
 
@@ -137,30 +167,36 @@ export class GrabService {
     // keep anyone pushed at an earlier radius step: they still hear grab.taken
     const ids = [...new Set([...listing.offeredTo, ...eligible.map((t) => t.id)])];
     await this.repo.setOfferedTo(listing.orderId, ids);
-    const tenantId = this.tenantContext.tenantId();
-    await Promise.all(
-      eligible.map((t) =>
-        this.hub.publish(tenantId, `technician:${t.id}`, {
-          type: 'grab.offer',
-          data: offerView(listing, t.distanceM, t.commissionBps),
-        }),
-      ),
+    await this.publishAfterCommit(
+      eligible.map((t) => ({
+        technicianId: t.id,
+        type: 'grab.offer',
+        data: offerView(listing, t.distanceM, t.commissionBps),
+      })),
     );
     return ids.length;
   }
 
   private async announceTaken(listing: ListingRow, winnerId: string | null): Promise<void> {
-    const tenantId = this.tenantContext.tenantId();
     const takenAt = new Date().toISOString();
-    await Promise.all(
+    await this.publishAfterCommit(
       listing.offeredTo
         .filter((id) => id !== winnerId)
-        .map((id) =>
-          this.hub.publish(tenantId, `technician:${id}`, {
-            type: 'grab.taken',
-            data: { orderId: listing.orderId, takenAt },
-          }),
-        ),
+        .map((id) => ({ technicianId: id, type: 'grab.taken', data: { orderId: listing.orderId, takenAt } })),
+    );
+  }
+
+  /**
+   * One after-commit hook for the whole fan-out: the hook runs outside the unit of work, so each
+   * publish goes out at once and ioredis pipelines them, instead of one awaited hook per technician.
+   */
+  private async publishAfterCommit(events: Array<{ technicianId: string; type: string; data: unknown }>) {
+    if (events.length === 0) return;
+    const tenantId = this.tenantContext.tenantId();
+    await this.tenantContext.afterCommit(() =>
+      Promise.all(
+        events.map((e) => this.hub.publish(tenantId, `technician:${e.technicianId}`, { type: e.type, data: e.data })),
+      ),
     );
   }
 }
