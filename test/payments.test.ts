@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantContext } from '../src/platform/database/tenant-context';
 import { ReconciliationService } from '../src/modules/payments/reconciliation.service';
@@ -356,6 +357,113 @@ describe('payments (sandbox, balance, pay on arrival) and the callback path', ()
       expect((await paymentRow(pay.payment.id)).status).toBe('pending');
     });
 
+    it('加钟 payment, payment lists, cash collection, checkout page: roles and other stores', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const other = await orderCustomer(f, t.app, a);
+      const techId = await orderTechnician(f, a);
+      const order = await bookOrder(t.app, storeA, c, { paymentMethod: 'balance', technicianId: techId });
+      await topUpWallet(t.app, a.id, c.id, order.totalFen + 100_000);
+      expect((await call('POST', a, `orders/${order.id}/pay`, c.token, { method: 'balance' })).statusCode).toBe(200);
+      for (const event of ['accept', 'depart', 'arrive', 'start_service']) {
+        expect((await call('POST', a, `orders/${order.id}/transitions`, tok.managerA!, { event })).statusCode).toBe(
+          200,
+        );
+      }
+      const addon = await f.query<{ id: string }>(
+        `INSERT INTO service_addons (tenant_id, service_id, kind, name_zh, price_fen, max_quantity, minutes)
+         VALUES ($1, $2, 'extension', '加钟30分钟', 9900, 2, 30) RETURNING id`,
+        [a.id, storeA.serviceId],
+      );
+      const ext = await call('POST', a, `orders/${order.id}/extensions`, tok.managerA!, {
+        addonId: addon.rows[0]!.id,
+        quantity: 1,
+      });
+      expect(ext.statusCode, ext.body).toBe(201);
+      const path = `orders/${order.id}/extensions/${ext.json().id}/pay`;
+      expect((await call('POST', a, path, other.token, { method: 'balance' })).statusCode).toBe(404);
+      expect((await call('POST', a, path, tok.ownerA!, { method: 'balance' })).statusCode).toBe(403);
+      expect((await call('POST', b, path, c.token, { method: 'balance' })).statusCode).toBe(403);
+      expect(
+        (await call('POST', a, `orders/${order.id}/extensions/not-a-uuid/pay`, c.token, { method: 'balance' }))
+          .statusCode,
+      ).toBe(400);
+      const unknown = await call('POST', a, `orders/${order.id}/extensions/${randomUUID()}/pay`, c.token, {
+        method: 'balance',
+      });
+      expect(unknown.statusCode).toBe(404);
+      const paid = await call('POST', a, path, c.token, { method: 'balance' });
+      expect(paid.statusCode, paid.body).toBe(200);
+      expect(paid.json().payment).toMatchObject({ kind: 'supplement', status: 'succeeded', amountFen: 9900 });
+      expect((await orderRow(order.id)).paid_fen).toBe(order.totalFen + 9900);
+      expect((await call('POST', a, path, c.token, { method: 'balance' })).json().code).toBe('EXTENSION_NOT_PAYABLE');
+
+      const list = await call('GET', a, `orders/${order.id}/payments`, c.token);
+      expect(list.json().map((p: { kind: string }) => p.kind)).toEqual(['charge', 'supplement']);
+      expect((await call('GET', a, `orders/${order.id}/payments`, other.token)).statusCode).toBe(404);
+      expect((await call('GET', a, `orders/${order.id}/payments`, tok.staffA!)).statusCode).toBe(200);
+      expect((await call('GET', b, `orders/${order.id}/payments`, tok.ownerB!)).statusCode).toBe(404);
+      expect((await call('GET', b, `orders/${order.id}/payments`, tok.ownerA!)).statusCode).toBe(403);
+
+      const techB = await f.token({
+        id: (await f.newTechnician(b, { status: 'approved' })).id,
+        role: 'technician',
+        tenantId: b.id,
+      });
+      const techA = await f.token({ id: techId, role: 'technician', tenantId: a.id });
+      expect((await call('POST', b, `orders/${order.id}/cash-collected`, techB)).statusCode).toBe(404);
+      expect((await call('POST', b, `orders/${order.id}/cash-collected`, techA)).statusCode).toBe(403);
+      expect((await call('POST', a, `orders/${order.id}/cash-collected`, techA)).json().code).toBe(
+        'NOT_PAY_ON_ARRIVAL',
+      );
+
+      const cb = await orderCustomer(f, t.app, b);
+      const { pay } = await startSandbox(storeB, cb);
+      const page = await t.app.inject({
+        method: 'GET',
+        url: `/t/${a.slug}/api/payments/sandbox/checkout/${pay.payment.outTradeNo}`,
+      });
+      expect(page.statusCode).toBe(404);
+      const confirm = await t.app.inject({
+        method: 'POST',
+        url: `/t/${a.slug}/api/payments/sandbox/checkout/${pay.payment.outTradeNo}/pay`,
+      });
+      expect(confirm.statusCode).toBe(404);
+      expect((await paymentRow(pay.payment.id)).status).toBe('pending');
+    });
+
+    it('merchant enable/disable by the owner; a disabled provider cannot be paid with', async () => {
+      const alipay = {
+        appId: '2021000000000001',
+        privateKeyPem: (await import('node:crypto'))
+          .generateKeyPairSync('rsa', { modulusLength: 2048 })
+          .privateKey.export({ type: 'pkcs8', format: 'pem' })
+          .toString(),
+        alipayPublicKeyPem: (await import('node:crypto'))
+          .generateKeyPairSync('rsa', { modulusLength: 2048 })
+          .publicKey.export({ type: 'spki', format: 'pem' })
+          .toString(),
+      };
+      const set = await call('PUT', a, 'payments/merchants/alipay', tok.ownerA!, { config: alipay });
+      expect(set.statusCode, set.body).toBe(200);
+      expect(set.json()).toMatchObject({ provider: 'alipay', merchantId: alipay.appId, enabled: false });
+      const c = await orderCustomer(f, t.app, a);
+      const order = await bookOrder(t.app, storeA, c, { paymentMethod: 'alipay' });
+      expect((await call('POST', a, `orders/${order.id}/pay`, c.token, { method: 'alipay' })).json().code).toBe(
+        'PAYMENT_METHOD_UNAVAILABLE',
+      );
+      expect((await call('POST', a, 'payments/merchants/alipay/enable', tok.managerA!)).statusCode).toBe(403);
+      expect((await call('POST', a, 'payments/merchants/alipay/enable', tok.ownerA!)).json().enabled).toBe(true);
+      const pay = await call('POST', a, `orders/${order.id}/pay`, c.token, { method: 'alipay' });
+      expect(pay.statusCode, pay.body).toBe(200);
+      expect(pay.json().next.kind).toBe('redirect');
+      expect((await call('POST', a, 'payments/merchants/alipay/disable', tok.ownerA!)).json().enabled).toBe(false);
+      const row = await f.query(
+        `SELECT config_enc FROM merchant_credentials WHERE tenant_id = $1 AND provider = 'alipay'`,
+        [a.id],
+      );
+      expect(Buffer.from(row.rows[0]!.config_enc).toString('latin1')).not.toContain('PRIVATE KEY');
+    });
+
     it('reconciliation view: staff and up; customers and technicians 403; another store 403', async () => {
       const c = await orderCustomer(f, t.app, a);
       const techTok = await f.token({ id: await orderTechnician(f, a), role: 'technician', tenantId: a.id });
@@ -377,8 +485,9 @@ describe('payments (sandbox, balance, pay on arrival) and the callback path', ()
       const invalid = await put(tok.ownerA!, { config: { nonsense: true } });
       expect(invalid.statusCode).toBe(400);
       expect(invalid.json().fields[0].field).toBe('config');
-      expect((await call('GET', a, 'payments/merchants', tok.ownerA!)).json()).toEqual([]);
-      expect((await call('POST', a, 'payments/merchants/alipay/enable', tok.ownerA!)).statusCode).toBe(404);
+      const listed = await call('GET', a, 'payments/merchants', tok.ownerA!);
+      expect(listed.json().map((m: { provider: string }) => m.provider)).not.toContain('wechat');
+      expect((await call('POST', a, 'payments/merchants/wechat/enable', tok.ownerA!)).statusCode).toBe(404);
       expect((await call('GET', a, 'payments/merchants', tok.staffA!)).statusCode).toBe(403);
     });
   });
