@@ -1,6 +1,6 @@
 // Gzipped size of the JavaScript a customer's browser loads before the first screen: the entry
 // module of web/index.html plus everything it imports statically (lazy route chunks excluded).
-// Reads Vite's manifest, so run `vite build --config web/vite.config.ts` first.
+// Reads Vite's manifest, so run `vite build --config web/vite.config.mts` first.
 // Usage: node scripts/measure-bundle.mjs [distDir] [--max-kb=200]
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -37,6 +37,8 @@ export const configSchema = z.object({
   SMS_PROVIDER: z.enum(['log']).default('log'),
   /** Sign-in limits (src/platform/auth): SMS codes live 5 min; sends and tries are rate limited. */
   SMS_CODE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** Technician check-in (到达签到): the reported position must be this close to the order address. */
+  CHECKIN_GEOFENCE_M: z.coerce.number().int().min(10).max(10_000).default(300),
   SMS_RESEND_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
   SMS_SENDS_PER_NUMBER_PER_DAY: z.coerce.number().int().min(1).default(10),
   SMS_SENDS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(30),
@@ -69,7 +71,7 @@ export const configSchema = z.object({
   TECHNICIAN_LOCATION_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /** The declarative stores (tenants/{slug}/tenant.yaml); their logos are served from here. */
   TENANTS_DIR: z.string().default('tenants'),
-  /** The built H5 site (vite build --config web/vite.config.ts); served at /t/{slug}/ and on store hosts. */
+  /** The built H5 site (vite build --config web/vite.config.mts); served at /t/{slug}/ and on store hosts. */
   WEB_DIST_DIR: z.string().default('web/dist'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

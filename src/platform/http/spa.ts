@@ -27,7 +27,7 @@ export async function serveWebApp(fastify: FastifyInstance, opts: WebAppOptions)
   if (!existsSync(indexFile)) {
     opts.logger.warn(
       { distDir: dist },
-      'H5 site not built: run `npm run build` (vite build --config web/vite.config.ts); the API runs without it',
+      'H5 site not built: run `npm run build` (vite build --config web/vite.config.mts); the API runs without it',
     );
     return;
   }

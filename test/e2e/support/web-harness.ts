@@ -27,7 +27,7 @@ const CHROMIUM_ARGS = [
 /** Builds the H5 site into a private directory, so a test never races a developer's `npm run build`. */
 export async function buildWeb(): Promise<{ dir: string; remove(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'massage-web-'));
-  await build({ configFile: resolve('web/vite.config.ts'), logLevel: 'silent', build: { outDir: dir } });
+  await build({ configFile: resolve('web/vite.config.mts'), logLevel: 'silent', build: { outDir: dir } });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -24,6 +24,8 @@ export default defineConfig({
     target: 'es2020',
     assetsInlineLimit: 2048,
     chunkSizeWarningLimit: 300,
+    // The slow-plugin report is noise in `npm run build` output; profile with --cpu-prof when needed.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   server: { proxy: { '/t': 'http://127.0.0.1:3000', '/api': 'http://127.0.0.1:3000' } },
 });
