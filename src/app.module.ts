@@ -26,6 +26,7 @@ import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { PaymentsModule } from './modules/payments/payments.module';
 import { GrabModule } from './modules/grab/grab.module';
 import { SharedPoolModule } from './modules/shared-pool/shared-pool.module';
+import { TechnicianWorkModule } from './modules/technician-work/technician-work.module';
 import { AvailabilityModule } from './modules/availability/availability.module';
 import { AddressesModule } from './modules/addresses/addresses.module';
 import { OrdersModule } from './modules/orders/orders.module';
@@ -53,6 +54,7 @@ const FEATURE_MODULES: DynamicModule['imports'] = [
   PaymentsModule,
   GrabModule,
   SharedPoolModule,
+  TechnicianWorkModule,
 ];
 
 @Module({})

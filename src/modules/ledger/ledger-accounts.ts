@@ -18,11 +18,13 @@ export const Accounts = {
   storeRevenue: 'store_revenue',
   platformFee: 'platform_fee',
   walletFunding: 'wallet_funding',
+  /** money paid out to technicians (提现), by the payout reference */
+  technicianPayouts: 'technician_payouts',
 } as const;
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 export const ACCOUNT_PATTERN = new RegExp(
-  `^(clearing:(wechat|alipay|sandbox|cash)|store_revenue|platform_fee|wallet_funding` +
+  `^(clearing:(wechat|alipay|sandbox|cash)|store_revenue|platform_fee|wallet_funding|technician_payouts` +
     `|(customer_wallet|order_liability|technician_payable|cash_on_hand):${UUID})$`,
 );
 

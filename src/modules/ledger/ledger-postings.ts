@@ -13,7 +13,8 @@ export type JournalKind =
   | 'cash_collection'
   | 'wallet_topup'
   | 'overpayment'
-  | 'correction';
+  | 'correction'
+  | 'technician_payout';
 
 export interface PostingLine {
   account: string;
@@ -207,6 +208,25 @@ export function overpayment(a: {
     lines: [
       { account: Accounts.clearing(a.provider), amountFen: amount },
       { account: Accounts.customerWallet(a.customerId), amountFen: -amount },
+    ],
+  });
+}
+
+/** A withdrawal paid out to the technician: their payable shrinks, the money has left the store. */
+export function technicianPayout(a: {
+  technicianId: string;
+  withdrawalId: string;
+  amountFen: number;
+  reference: string;
+}): Posting {
+  const amount = positive(a.amountFen, 'payout');
+  return assertBalanced({
+    kind: 'technician_payout',
+    reference: a.withdrawalId,
+    memo: `withdrawal ${a.withdrawalId} paid, ref ${a.reference}`.slice(0, 200),
+    lines: [
+      { account: Accounts.technicianPayable(a.technicianId), amountFen: amount },
+      { account: Accounts.technicianPayouts, amountFen: -amount },
     ],
   });
 }

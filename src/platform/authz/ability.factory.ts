@@ -58,6 +58,9 @@ export class AbilityFactory {
         // Puts orders into / takes them out of the grab hall; the store's shared-pool membership.
         can('manage', 'GrabHall');
         can('read', 'SharedPool');
+        // Safety alerts and technicians' withdrawals (review, payout).
+        can(['read', 'update'], 'SosAlert');
+        can(['read', 'approve'], 'Withdrawal');
         break;
       case 'store_staff':
         can('read', ['ShiftTemplate', 'ShiftOverride']);
@@ -76,6 +79,8 @@ export class AbilityFactory {
         // Reviews: they may answer, not moderate.
         can(['read', 'reply'], 'Review');
         can('read', 'ReviewReport');
+        // Staff answer SOS alerts; withdrawals are the managers' to decide.
+        can(['read', 'update'], 'SosAlert');
         break;
       case 'technician':
         can('read', ['ShiftTemplate', 'ShiftOverride'], { technicianId: actor.id });
@@ -96,6 +101,9 @@ export class AbilityFactory {
         can('collect', 'Payment');
         // 抢单: browse and claim (update) grab orders and shared-pool offers.
         can(['read', 'update'], ['GrabHall', 'SharedPool']);
+        // SOS and withdrawals of their own (the workflow endpoints check the order is theirs).
+        can('create', 'SosAlert', { technicianId: actor.id });
+        can(['create', 'read'], 'Withdrawal', { technicianId: actor.id });
         break;
       case 'customer':
         can(['read', 'update'], 'Customer', { id: actor.id });
@@ -133,6 +141,8 @@ export class AbilityFactory {
       // Only the technician an offer was made to answers it; only technicians appeal.
       cannot('update', 'DispatchOffer');
       cannot('create', 'DispatchAppeal');
+      // Only technicians raise SOS alerts and ask for their own money.
+      cannot('create', ['SosAlert', 'Withdrawal']);
     }
     // A block list is the customer's own (the owner's `manage all` does not reach it either).
     if (actor && actor.kind !== 'customer') cannot('manage', 'CustomerTechnicianBlock');

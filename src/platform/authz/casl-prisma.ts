@@ -44,6 +44,8 @@ import type {
   DispatchLog,
   DispatchAppeal,
   CustomerTechnicianBlock,
+  SosAlert,
+  Withdrawal,
 } from '../../generated/prisma/client';
 
 export { accessibleBy, createPrismaAbility };
@@ -87,6 +89,8 @@ export type ModelSubjects = Subjects<{
   DispatchLog: DispatchLog;
   DispatchAppeal: DispatchAppeal;
   CustomerTechnicianBlock: CustomerTechnicianBlock;
+  SosAlert: SosAlert;
+  Withdrawal: Withdrawal;
 }>;
 
 export type PrismaAbility<S extends string> = Ability<[Action, S | ModelSubjects | 'all'], PrismaQuery>;
