@@ -12,7 +12,7 @@ import {
   type NotificationTemplateName,
   type NotificationTemplates,
 } from './notification-templates';
-import { NotificationsRepository } from './notifications.repository';
+import { NotificationsRepository, type RecipientContact } from './notifications.repository';
 
 export interface NotifyRequest<N extends NotificationTemplateName> {
   recipient: Recipient;
@@ -42,61 +42,77 @@ export class NotificationService {
 
   /** Returns null when the recipient does not exist in this store (nothing is written). */
   async notify<N extends NotificationTemplateName>(req: NotifyRequest<N>): Promise<Notification | null> {
-    const tenantId = this.tenantContext.tenantId();
     const contact = await this.repo.contact(req.recipient);
     if (!contact) return null;
+    const [row] = await this.deliver([{ recipient: req.recipient, contact }], req);
+    return row ?? null;
+  }
+
+  /** A store-wide alert: one notification per active staff member (two queries, whatever the staff size). */
+  async notifyStaff<N extends NotificationTemplateName>(req: Omit<NotifyRequest<N>, 'recipient'>): Promise<number> {
+    const staff = await this.repo.activeStaffContacts();
+    return (await this.deliver(staff, req)).length;
+  }
+
+  private async deliver<N extends NotificationTemplateName>(
+    targets: Array<{ recipient: Recipient; contact: RecipientContact }>,
+    req: Omit<NotifyRequest<N>, 'recipient'>,
+  ): Promise<Notification[]> {
+    if (targets.length === 0) return [];
+    const tenantId = this.tenantContext.tenantId();
     const store = await this.directory.findById(tenantId);
     const locale = notificationLocale(store?.locale);
     const { title, body } = renderNotification(req.template, locale, req.params);
-    const email = req.channels.includes('email') && contact.email ? contact.email : null;
-    const sms = req.channels.includes('sms') && contact.phoneEnc !== null;
-    const channels: NotificationChannel[] = [
-      'in_app',
-      ...(email ? ['email' as const] : []),
-      ...(sms ? ['sms' as const] : []),
-    ];
-    const row = await this.repo.insert({
-      recipientType: req.recipient.type,
-      recipientId: req.recipient.id,
-      template: req.template,
-      params: req.params as unknown as Prisma.InputJsonValue,
-      locale,
-      title,
-      body,
-      channels,
-      orderId: req.orderId ?? null,
+    const plans = targets.map(({ recipient, contact }) => {
+      const email = req.channels.includes('email') && contact.email ? contact.email : null;
+      const sms = req.channels.includes('sms') && contact.phoneEnc !== null;
+      const channels: NotificationChannel[] = [
+        'in_app',
+        ...(email ? ['email' as const] : []),
+        ...(sms ? ['sms' as const] : []),
+      ];
+      return { recipient, email, sms, channels };
     });
-    if (email) {
-      const html = `<!doctype html><html lang="${locale}"><body style="font-family:sans-serif;line-height:1.6"><h3>${escapeHtml(title)}</h3><p>${escapeHtml(body)}</p><p>${escapeHtml(store?.name ?? '')}</p></body></html>`;
-      await this.jobs.enqueue('mail.send', {
-        to: email,
-        subject: store ? `[${store.name}] ${title}` : title,
-        text: `${body}\n\n${store?.name ?? ''}`,
-        html,
-        template: `notification.${req.template}`,
-      });
+    const rows = await this.repo.insertMany(
+      plans.map((p) => ({
+        recipientType: p.recipient.type,
+        recipientId: p.recipient.id,
+        template: req.template,
+        params: req.params as unknown as Prisma.InputJsonValue,
+        locale,
+        title,
+        body,
+        channels: p.channels,
+        orderId: req.orderId ?? null,
+      })),
+    );
+    // Queueing and publishing wait for the commit (after-commit hooks): no database time here.
+    for (const [k, row] of rows.entries()) {
+      const p = plans[k]!;
+      if (p.email) {
+        await this.jobs.enqueue('mail.send', {
+          to: p.email,
+          subject: store ? `[${store.name}] ${title}` : title,
+          text: `${body}\n\n${store?.name ?? ''}`,
+          html: `<!doctype html><html lang="${locale}"><body style="font-family:sans-serif;line-height:1.6"><h3>${escapeHtml(title)}</h3><p>${escapeHtml(body)}</p><p>${escapeHtml(store?.name ?? '')}</p></body></html>`,
+          template: `notification.${req.template}`,
+        });
+      }
+      if (p.sms) await this.jobs.enqueue('notification.sms', { tenantId, notificationId: row.id });
+      if (req.channels.includes('in_app')) {
+        await this.hub.publish(tenantId, personalTopic(p.recipient), {
+          type: 'notification',
+          data: {
+            id: row.id,
+            template: row.template,
+            title,
+            body,
+            orderId: row.orderId,
+            createdAt: row.createdAt.toISOString(),
+          },
+        });
+      }
     }
-    if (sms) await this.jobs.enqueue('notification.sms', { tenantId, notificationId: row.id });
-    if (req.channels.includes('in_app')) {
-      await this.hub.publish(tenantId, personalTopic(req.recipient), {
-        type: 'notification',
-        data: {
-          id: row.id,
-          template: row.template,
-          title,
-          body,
-          orderId: row.orderId,
-          createdAt: row.createdAt.toISOString(),
-        },
-      });
-    }
-    return row;
-  }
-
-  /** A store-wide alert: one notification per active staff member. */
-  async notifyStaff<N extends NotificationTemplateName>(req: Omit<NotifyRequest<N>, 'recipient'>): Promise<number> {
-    const staff = await this.repo.activeStaff();
-    for (const s of staff) await this.notify({ ...req, recipient: { type: 'staff', id: s.id } });
-    return staff.length;
+    return rows;
   }
 }

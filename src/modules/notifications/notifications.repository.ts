@@ -28,17 +28,26 @@ export class NotificationsRepository {
     return this.tenantContext.tenantId();
   }
 
-  insert(data: NewNotification): Promise<Notification> {
-    return this.db.notification.create({ data: { ...data, tenantId: this.tenantId } });
+  /** Rows come back in input order (one INSERT … RETURNING). */
+  insertMany(data: NewNotification[]): Promise<Notification[]> {
+    return this.db.notification.createManyAndReturn({ data: data.map((d) => ({ ...d, tenantId: this.tenantId })) });
   }
 
   findById(id: string): Promise<Notification | null> {
     return this.db.notification.findUnique({ where: { tenantId_id: { tenantId: this.tenantId, id } } });
   }
 
-  /** Active staff accounts of the store (store-wide alerts go to each of them). */
-  activeStaff(): Promise<Array<{ id: string }>> {
-    return this.db.staffAccount.findMany({ where: { disabledAt: null }, select: { id: true }, orderBy: { id: 'asc' } });
+  /** Active staff accounts of the store with their contacts (store-wide alerts go to each). */
+  async activeStaffContacts(): Promise<Array<{ recipient: Recipient; contact: RecipientContact }>> {
+    const rows = await this.db.staffAccount.findMany({
+      where: { disabledAt: null },
+      select: { id: true, email: true, phoneEnc: true },
+      orderBy: { id: 'asc' },
+    });
+    return rows.map((s) => ({
+      recipient: { type: 'staff', id: s.id },
+      contact: { email: s.email, phoneEnc: s.phoneEnc, phoneTable: 'staff_accounts' },
+    }));
   }
 
   async contact(r: Recipient): Promise<RecipientContact | null> {

@@ -30,6 +30,9 @@ export type PlannedNotice = {
   };
 }[NotificationTemplateName];
 
+/** Events whose notices name the technician (the broadcaster looks the name up only for these). */
+export const EVENTS_NAMING_TECHNICIAN: ReadonlySet<string> = new Set(['assign', 'depart', 'arrive', 'complete']);
+
 const IN_APP = ['in_app'] as const;
 const IN_APP_SMS = ['in_app', 'sms'] as const;
 const IN_APP_EMAIL = ['in_app', 'email'] as const;

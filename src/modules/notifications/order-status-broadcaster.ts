@@ -4,7 +4,7 @@ import { TenantContext } from '../../platform/database/tenant-context';
 import { RealtimeHub } from '../../platform/realtime/realtime-hub';
 import { TenantDirectory } from '../../platform/tenancy/tenant-directory';
 import { NotificationService } from './notification.service';
-import { planOrderNotices, type OrderChange } from './order-notice-plan';
+import { EVENTS_NAMING_TECHNICIAN, planOrderNotices, type OrderChange } from './order-notice-plan';
 import { NotificationsRepository } from './notifications.repository';
 
 /**
@@ -52,7 +52,10 @@ export class OrderStatusBroadcaster {
     for (const topic of topics) await this.hub.publish(tenantId, topic, { type: 'order.status', data });
 
     const store = await this.directory.findById(tenantId);
-    const technicianName = order.technicianId ? await this.repo.technicianLabel(order.technicianId) : null;
+    const technicianName =
+      order.technicianId && EVENTS_NAMING_TECHNICIAN.has(change.event)
+        ? await this.repo.technicianLabel(order.technicianId)
+        : null;
     const plan = planOrderNotices(change, {
       orderNo: order.orderNo,
       customerId: order.customerId,
