@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TenantContext } from '../src/platform/database/tenant-context';
+import { OrderTransitions } from '../src/modules/orders/order-transitions.service';
 import { openSse } from './support/sse-client';
 import { Factory } from './support/factories';
 import { createTestApp, type TestApp } from './support/test-app';
@@ -286,6 +288,34 @@ describe('auto-dispatch: offers, declines, timeouts and radius steps', () => {
       expect.objectContaining({ radiusM: 3000, technicianIds: [g] }),
     ]);
     expect(await w.openOffer(order.id)).toBeNull(); // grab mode never sends one-to-one offers
+  });
+
+  it('an assigned technician gives the order back: their time is freed and the chain skips them', async () => {
+    const w = await DispatchWorld.create(f, { mode: 'manual', offerTimeoutSeconds: 600 });
+    const d1 = await w.tech({ name: 'D1', km: 0.5 });
+    await w.tech({ name: 'D2', km: 1 });
+    const c = await w.customer(t);
+    const order = await w.order(t, c);
+    await w.pay(t, order);
+    await eventually(async () => (await w.story(order.id)).includes('needs_staff'));
+    expect(
+      (await post(w, w.owner, `dispatch/orders/${order.id}/assign`, { technicianId: d1, reason: '指定' })).statusCode,
+    ).toBe(200);
+    await f.query(`UPDATE dispatch_settings SET mode = 'auto' WHERE tenant_id = $1`, [w.a.id]);
+    // D1 declines the assignment (the trip workflow applies `decline`: assigned → dispatching)
+    await t.app
+      .get(TenantContext)
+      .run(w.a.id, () =>
+        t.app.get(OrderTransitions).apply(order.id, 'decline', { type: 'technician', id: d1 }, '没空'),
+      );
+    await eventually(async () => (await w.openOffer(order.id)) !== null);
+    expect((await w.openOffer(order.id))?.technician).toBe('D2');
+    expect(await w.story(order.id)).toEqual(['needs_staff', 'assigned:D1', 'declined:D1', 'offered:D2']);
+    const d1Holds = await f.query(
+      `SELECT count(*)::int AS n FROM technician_busy WHERE technician_id = $1 AND active`,
+      [d1],
+    );
+    expect(d1Holds.rows[0]?.n).toBe(0);
   });
 
   it('manual assign and 转派 need a reason, move the busy time, refuse an overlap (409) and are logged', async () => {

@@ -58,6 +58,7 @@ export const REASON_LABELS: Record<ExclusionReason | string, Label> = {
   manual_mode: { zh: '门店为人工派单模式', en: 'the store dispatches by hand' },
   timeout: { zh: '响应超时', en: 'no answer in time' },
   technician_declined: { zh: '技师拒绝', en: 'the technician declined' },
+  assignment_declined: { zh: '技师退回已派订单', en: 'the assigned technician gave the order back' },
   order_moved_on: { zh: '订单已不在派单中', en: 'the order is no longer being dispatched' },
   assigned_elsewhere: { zh: '订单已派给他人', en: 'the order went to someone else' },
 };

@@ -5,6 +5,7 @@ import { TenantContext } from '../../platform/database/tenant-context';
 import { JobQueue } from '../../platform/queue/job-queue';
 import { RealtimeHub } from '../../platform/realtime/realtime-hub';
 import { OrderTransitions } from '../orders/order-transitions.service';
+import { BusyTimeService } from '../scheduling/busy-time.service';
 import { CandidatesService, type Evaluation } from './candidates.service';
 import { DISPATCH_JOBS, grabJobId, offerJobId } from './dispatch-jobs';
 import type { DispatchSettingsView } from './dispatch-settings';
@@ -31,6 +32,7 @@ export class DispatchService implements OnModuleInit {
     private readonly jobs: JobQueue,
     private readonly tenantContext: TenantContext,
     private readonly moduleRef: ModuleRef,
+    private readonly busy: BusyTimeService,
   ) {}
 
   onModuleInit(): void {
@@ -61,9 +63,36 @@ export class DispatchService implements OnModuleInit {
     if (!order || order.status !== 'dispatching') return this.stop(orderId, run);
     if (run.state === 'grab' || run.state === 'needs_staff') return 'waiting';
     if (run.state === 'offering' && (await this.repo.openOffers(orderId)).length > 0) return 'running';
+    if (run.state === 'assigned' && order.technicianId) await this.givenBack(order, run, settings);
     // a fresh start (or a restart after an assignment fell through) uses the store's current mode
     const fresh = await this.repo.updateRun(orderId, { state: 'offering', stepIndex: 0, mode: settings.mode });
     return this.advance(order, fresh, settings);
+  }
+
+  /**
+   * The assigned technician gave the order back (assigned → dispatching): their time is free again,
+   * and a declined offer row on record keeps this chain from offering it to them once more.
+   */
+  private async givenBack(order: Order, run: DispatchRun, settings: DispatchSettingsView): Promise<void> {
+    const technicianId = order.technicianId!;
+    await this.busy.releaseByReference(order.id);
+    const round = run.round + 1;
+    const row = await this.repo.insertOffer({
+      orderId: order.id,
+      technicianId,
+      round,
+      stepIndex: 0,
+      radiusM: settings.radiusStepsM[0]!,
+      score: 0,
+      expiresAt: new Date(Date.now() + 1000),
+    });
+    if (!row) return;
+    await this.repo.closeOffer(row.id, 'declined');
+    await this.repo.updateRun(order.id, { round });
+    run.round = round;
+    await this.repo.log([
+      { orderId: order.id, kind: 'declined', technicianId, reasonCode: 'assignment_declined', actorType: 'system' },
+    ]);
   }
 
   /** The order left dispatching without an assignment (cancelled): withdraw what is still open. */
