@@ -17,21 +17,26 @@ export class LedgerRepository {
     return this.db.journalTransaction.findFirst({ where: { kind, reference } });
   }
 
-  async insert(p: Posting): Promise<JournalTransaction> {
+  /**
+   * Inserts the transaction and its lines in ONE statement; a transaction with the same (kind,
+   * reference) already there makes it insert nothing and return null (posted once, whoever asks).
+   */
+  async insertOnce(p: Posting): Promise<string | null> {
     const tenantId = this.tenantContext.tenantId();
-    const tx = await this.db.journalTransaction.create({
-      data: { tenantId, kind: p.kind, orderId: p.orderId ?? null, reference: p.reference ?? null, memo: p.memo },
-    });
-    await this.db.journalEntry.createMany({
-      data: p.lines.map((l, i) => ({
-        tenantId,
-        transactionId: tx.id,
-        lineNo: i + 1,
-        account: l.account,
-        amountFen: BigInt(l.amountFen),
-      })),
-    });
-    return tx;
+    const rows = await this.db.$queryRaw<{ id: string }[]>`
+      WITH tx AS (
+        INSERT INTO journal_transactions (tenant_id, kind, order_id, reference, memo)
+        VALUES (${tenantId}::uuid, ${p.kind}, ${p.orderId ?? null}::uuid, ${p.reference ?? null}, ${p.memo})
+        ON CONFLICT (tenant_id, kind, reference) WHERE reference IS NOT NULL DO NOTHING
+        RETURNING id
+      ), lines AS (
+        INSERT INTO journal_entries (tenant_id, transaction_id, line_no, account, amount_fen)
+        SELECT ${tenantId}::uuid, tx.id, l.line_no::int, l.account, l.amount_fen
+          FROM tx, unnest(${p.lines.map((l) => l.account)}::text[], ${p.lines.map((l) => BigInt(l.amountFen))}::bigint[])
+               WITH ORDINALITY AS l(account, amount_fen, line_no)
+      )
+      SELECT id FROM tx`;
+    return rows[0]?.id ?? null;
   }
 
   async balance(account: string): Promise<number> {

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { JournalTransaction } from '../../generated/prisma/client';
 import { Accounts } from './ledger-accounts';
 import { assertBalanced, type Posting } from './ledger-postings';
 import { LedgerRepository } from './ledger.repository';
@@ -14,16 +13,17 @@ export class LedgerService {
 
   /**
    * Posts once per (kind, reference): posting the same movement again returns the first
-   * transaction. Callers hold the row lock of what they post for (payment, refund), so the
-   * check-then-insert cannot race; the unique index is the backstop.
+   * transaction (INSERT … ON CONFLICT DO NOTHING on the unique (kind, reference), so even two
+   * racing posts write one). Callers also hold the row lock of what they post for.
    */
-  async post(posting: Posting): Promise<JournalTransaction> {
+  /** Returns the journal transaction's id (the first one's, when the movement was already posted). */
+  async post(posting: Posting): Promise<string> {
     const p = assertBalanced(posting);
-    if (p.reference) {
-      const existing = await this.repo.findByReference(p.kind, p.reference);
-      if (existing) return existing;
-    }
-    return this.repo.insert(p);
+    const id = await this.repo.insertOnce(p);
+    if (id) return id;
+    const existing = p.reference ? await this.repo.findByReference(p.kind, p.reference) : null;
+    if (!existing) throw new Error(`journal transaction ${p.kind}/${p.reference ?? '-'} was not written`);
+    return existing.id;
   }
 
   /** Signed balance (debit +) of one account. */
