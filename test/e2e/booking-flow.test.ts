@@ -124,23 +124,45 @@ describe('H5 full flow: a customer books and pays with the sandbox and follows t
     await customerSees('assigned');
   });
 
-  it('the customer sees each status change live, without reloading, while the order is moved to completion', async () => {
+  it('the technician works the order with the workflow buttons; the customer sees each step live, without reloading', async () => {
     // The page is on the event stream (its fallback poll is 30 s while connected, longer than each wait below).
     await page.getByTestId('live').waitFor();
-    // Stand-in for the technician's workflow buttons (technicians may not call transitions yet): the store moves it.
-    for (const event of ['accept', 'depart', 'arrive', 'start_service', 'complete'])
-      await customerSees(await move(event));
+    // A grabbed order is assigned; the store confirms it (accepting is the store's or an offer's, not a button here).
+    await customerSees(await move('accept'));
+    await techPage.goto(`${h.url}/t/${a.tenant.slug}/tech/orders`);
+    for (const [button, status] of [
+      ['tech-depart', 'departed'],
+      ['tech-arrive', 'arrived'],
+      ['tech-start', 'in_service'],
+      ['tech-complete', 'completed'],
+    ] as const) {
+      await techPage.getByTestId(button).click();
+      await customerSees(status);
+    }
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
     await page.getByTestId('review').waitFor();
     await shot(page, 'order-timeline');
-
-    await techPage.goto(`${h.url}/t/${a.tenant.slug}/tech/orders`);
     await techPage.getByText('已完成').first().waitFor();
     await shot(techPage, 'tech-orders');
+  });
+
+  it('the income page charts the earning from the ledger; a withdrawal above the balance is refused beside the field', async () => {
+    const sent: string[] = [];
+    techPage.on('request', (r) => {
+      if (r.method() === 'POST') sent.push(new URL(r.url()).pathname);
+    });
     await techPage.goto(`${h.url}/t/${a.tenant.slug}/tech/income`);
     await techPage.getByTestId('income-chart').waitFor();
-    await eventually(() => techPage.getByTestId('income-total').textContent()).not.toBe('¥0.00');
+    await eventually(() => techPage.getByTestId('income-total').textContent()).toMatch(/^¥[1-9]/);
     await shot(techPage, 'income');
+    await techPage.getByTestId('withdraw-amount').locator('input').fill('999999');
+    await techPage.getByTestId('withdraw').click();
+    await eventually(() => techPage.getByTestId('withdraw-error').textContent()).toContain('请输入不超过');
+    expect(sent).toEqual([]);
+    await techPage.getByTestId('withdraw-amount').locator('input').fill('1');
+    await techPage.getByTestId('withdraw').click();
+    await eventually(() => techPage.getByTestId('withdrawal').first().textContent()).toContain('待审核');
+    expect(sent).toEqual([`/t/${a.tenant.slug}/api/technician/withdrawals`]);
   });
 
   it('the customer leaves a review; the order becomes reviewed and the review shows on the technician profile', async () => {
@@ -156,8 +178,4 @@ describe('H5 full flow: a customer books and pays with the sandbox and follows t
     await page.goto(`${h.url}/t/${a.tenant.slug}/technicians/${a.technician.id}`);
     await eventually(() => page.getByTestId('review-item').first().textContent()).toContain('手法专业');
   });
-
-  it.todo(
-    'the technician accepts, departs, arrives, starts and completes with the workflow buttons — POST /api/orders/:id/transitions is staff-only; needs a technician transition endpoint',
-  );
 });

@@ -173,7 +173,12 @@ const zh = {
     orders: '单数',
     withdraw: '申请提现',
     withdrawals: '提现记录',
-    estimated: '按已完成订单金额估算（收入明细即将上线）',
+    available: '可提现',
+    badAmount: '请输入不超过{max}的金额',
+    w_pending: '待审核',
+    w_approved: '已批准',
+    w_rejected: '已拒绝',
+    w_paid: '已打款',
   },
 };
 
@@ -357,7 +362,12 @@ const en: Messages = {
     orders: 'Orders',
     withdraw: 'Withdraw',
     withdrawals: 'Withdrawals',
-    estimated: 'Estimated from completed order totals (income statement coming soon)',
+    available: 'Available',
+    badAmount: 'Enter an amount up to {max}',
+    w_pending: 'Pending',
+    w_approved: 'Approved',
+    w_rejected: 'Rejected',
+    w_paid: 'Paid',
   },
 };
 
