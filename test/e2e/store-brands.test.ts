@@ -55,6 +55,27 @@ describe('H5 site: each store in its own brand, nothing of another store', () =>
     await ctx.close();
   });
 
+  it('the home page at 360×640: tap targets of at least 44 px and no layout shift when data arrives', async () => {
+    const ctx = await h.phone();
+    // Record layout shifts from the first paint on (Chromium's Layout Instability API).
+    await ctx.addInitScript(`
+      window.__cls = 0;
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__cls += e.value; })
+        .observe({ type: 'layout-shift', buffered: true });`);
+    const page = await ctx.newPage();
+    await page.goto(`${h.url}/t/${a.tenant.slug}/`);
+    await page.getByTestId('tech-card').first().waitFor();
+    await page.waitForTimeout(300);
+    expect(Number(await page.evaluate('window.__cls'))).toBeLessThan(0.1);
+    const small =
+      (await page.evaluate(`[...document.querySelectorAll('.van-button, .van-cell, .van-tabbar-item, .van-tab')]
+      .map((el) => ({ cls: el.className, h: el.getBoundingClientRect().height }))
+      .filter((x) => x.h > 0 && x.h < 44)`)) as Array<{ cls: string; h: number }>;
+    expect(small).toEqual([]);
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(360);
+    await ctx.close();
+  });
+
   it("store B's site cannot show store A's service or technician, even by id", async () => {
     const ctx = await h.phone();
     const page = await ctx.newPage();
