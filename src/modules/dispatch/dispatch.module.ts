@@ -8,6 +8,7 @@ import { BlocksService } from './blocks.service';
 import { CandidatesRepository } from './candidates.repository';
 import { CandidatesService } from './candidates.service';
 import { CustomerBlocksController } from './customer-blocks.controller';
+import { DispatchEndings } from './dispatch-endings.service';
 import { DispatchLogService } from './dispatch-log.service';
 import { DispatchOffersController } from './dispatch-offers.controller';
 import { DispatchSettingsService } from './dispatch-settings.service';
@@ -31,6 +32,7 @@ import { OffersService } from './offers.service';
     CandidatesRepository,
     CandidatesService,
     DispatchService,
+    DispatchEndings,
     AssignmentService,
     OffersService,
     DispatchSettingsService,

@@ -1,17 +1,14 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { DispatchRun, Order } from '../../generated/prisma/client';
 import { TenantContext } from '../../platform/database/tenant-context';
 import { JobQueue } from '../../platform/queue/job-queue';
 import { RealtimeHub } from '../../platform/realtime/realtime-hub';
 import { OrderTransitions } from '../orders/order-transitions.service';
-import { BusyTimeService } from '../scheduling/busy-time.service';
-import { CandidatesService, type Evaluation } from './candidates.service';
-import { DISPATCH_JOBS, grabJobId, offerJobId } from './dispatch-jobs';
+import { CandidatesService } from './candidates.service';
+import { DispatchEndings } from './dispatch-endings.service';
+import { DISPATCH_JOBS, offerJobId } from './dispatch-jobs';
 import type { DispatchSettingsView } from './dispatch-settings';
 import { DispatchRepository } from './dispatch.repository';
-import { evaluationEntries } from './evaluation-log';
-import { GRAB_HALL, type GrabHallPort } from './grab-hall.port';
 
 /**
  * The auto-dispatch chain of one order. Every step runs under the order's dispatch-run row lock
@@ -22,8 +19,6 @@ import { GRAB_HALL, type GrabHallPort } from './grab-hall.port';
  */
 @Injectable()
 export class DispatchService implements OnModuleInit {
-  private readonly logger = new Logger('dispatch');
-
   constructor(
     private readonly repo: DispatchRepository,
     private readonly candidates: CandidatesService,
@@ -31,8 +26,7 @@ export class DispatchService implements OnModuleInit {
     private readonly hub: RealtimeHub,
     private readonly jobs: JobQueue,
     private readonly tenantContext: TenantContext,
-    private readonly moduleRef: ModuleRef,
-    private readonly busy: BusyTimeService,
+    private readonly endings: DispatchEndings,
   ) {}
 
   onModuleInit(): void {
@@ -60,70 +54,19 @@ export class DispatchService implements OnModuleInit {
     const settings = await this.repo.settings();
     const run = await this.repo.lockRun(orderId, settings.mode);
     const order = await this.candidates.order(orderId);
-    if (!order || order.status !== 'dispatching') return this.stop(orderId, run);
+    if (!order || order.status !== 'dispatching') return this.endings.stop(orderId, run);
     if (run.state === 'grab' || run.state === 'needs_staff') return 'waiting';
     if (run.state === 'offering' && (await this.repo.openOffers(orderId)).length > 0) return 'running';
-    if (run.state === 'assigned' && order.technicianId) await this.givenBack(order, run, settings);
+    if (run.state === 'assigned' && order.technicianId) await this.endings.givenBack(order, run, settings);
     // a fresh start (or a restart after an assignment fell through) uses the store's current mode
     const fresh = await this.repo.updateRun(orderId, { state: 'offering', stepIndex: 0, mode: settings.mode });
     return this.advance(order, fresh, settings);
   }
 
-  /**
-   * The assigned technician gave the order back (assigned → dispatching): their time is free again,
-   * and a declined offer row on record keeps this chain from offering it to them once more.
-   */
-  private async givenBack(order: Order, run: DispatchRun, settings: DispatchSettingsView): Promise<void> {
-    const technicianId = order.technicianId!;
-    await this.busy.releaseByReference(order.id);
-    const round = run.round + 1;
-    const row = await this.repo.insertOffer({
-      orderId: order.id,
-      technicianId,
-      round,
-      stepIndex: 0,
-      radiusM: settings.radiusStepsM[0]!,
-      score: 0,
-      expiresAt: new Date(Date.now() + 1000),
-    });
-    if (!row) return;
-    await this.repo.closeOffer(row.id, 'declined');
-    await this.repo.updateRun(order.id, { round });
-    run.round = round;
-    await this.repo.log([
-      { orderId: order.id, kind: 'declined', technicianId, reasonCode: 'assignment_declined', actorType: 'system' },
-    ]);
-  }
-
-  /** The order left dispatching without an assignment (cancelled): withdraw what is still open. */
-  private async stop(orderId: string, run: DispatchRun): Promise<string> {
-    if (!['offering', 'grab', 'needs_staff'].includes(run.state)) return 'moved-on';
-    const tenantId = this.tenantContext.tenantId();
-    for (const o of await this.repo.openOffers(orderId)) {
-      await this.repo.closeOffer(o.id, 'withdrawn');
-      await this.repo.log([
-        {
-          orderId,
-          kind: 'withdrawn',
-          technicianId: o.technicianId,
-          reasonCode: 'order_moved_on',
-          details: { offerId: o.id },
-          actorType: 'system',
-        },
-      ]);
-      await this.hub.publish(tenantId, `technician:${o.technicianId}`, {
-        type: 'offer.withdrawn',
-        data: { offerId: o.id, orderId },
-      });
-    }
-    await this.repo.updateRun(orderId, { state: 'closed' });
-    return 'stopped';
-  }
-
   /** Offers to the next best technician, widening the radius when nobody is left. */
   async advance(order: Order, run: DispatchRun, settings: DispatchSettingsView): Promise<string> {
-    if (run.mode === 'manual') return this.needsStaff(order, 'manual_mode');
-    if (run.mode === 'grab') return this.openGrab(order, run.stepIndex, settings);
+    if (run.mode === 'manual') return this.endings.needsStaff(order, 'manual_mode');
+    if (run.mode === 'grab') return this.endings.openGrab(order, run.stepIndex, settings);
     const asked = await this.repo.offeredTechnicianIds(order.id);
     const steps = settings.radiusStepsM;
     let step = Math.min(run.stepIndex, steps.length - 1);
@@ -131,7 +74,7 @@ export class DispatchService implements OnModuleInit {
       const radiusM = steps[step]!;
       const ev = await this.candidates.evaluate(order, radiusM, settings.weights);
       const fresh = ev.ranked.filter((r) => !asked.has(r.technicianId));
-      await this.logEvaluation(order.id, ev, asked, radiusM, step);
+      await this.endings.logEvaluation(order.id, ev, asked, radiusM, step);
       const best = fresh[0];
       if (best) {
         const round = run.round + 1;
@@ -199,8 +142,8 @@ export class DispatchService implements OnModuleInit {
         await this.repo.updateRun(order.id, { stepIndex: step });
         continue;
       }
-      if (run.mode === 'auto_then_grab') return this.openGrab(order, step, settings, 'steps_exhausted');
-      return this.needsStaff(order, 'steps_exhausted');
+      if (run.mode === 'auto_then_grab') return this.endings.openGrab(order, step, settings, 'steps_exhausted');
+      return this.endings.needsStaff(order, 'steps_exhausted');
     }
   }
 
@@ -264,66 +207,8 @@ export class DispatchService implements OnModuleInit {
           actorType: 'system',
         },
       ]);
-      return this.openGrab(order, stepIndex + 1, settings);
+      return this.endings.openGrab(order, stepIndex + 1, settings);
     }
-    return this.needsStaff(order, 'steps_exhausted');
-  }
-
-  private async openGrab(order: Order, step: number, settings: DispatchSettingsView, reason?: string) {
-    const radiusM = settings.radiusStepsM[step]!;
-    const ev = await this.candidates.evaluate(order, radiusM, settings.weights);
-    await this.logEvaluation(order.id, ev, new Set(), radiusM, step);
-    const technicianIds = ev.ranked.map((r) => r.technicianId);
-    await this.repo.updateRun(order.id, { state: 'grab', stepIndex: step });
-    await this.repo.log([
-      {
-        orderId: order.id,
-        kind: 'grab_opened',
-        reasonCode: reason ?? null,
-        details: { radiusM, stepIndex: step, technicianIds },
-        actorType: 'system',
-      },
-    ]);
-    const audience = { technicianIds, radiusM, stepIndex: step };
-    const hall = this.grabHall();
-    if (hall) await hall.open(order, audience);
-    else {
-      const tenantId = this.tenantContext.tenantId();
-      for (const id of technicianIds) {
-        await this.hub.publish(tenantId, `technician:${id}`, {
-          type: 'grab.open',
-          data: { orderId: order.id, serviceName: order.serviceName, startAt: order.startAt.toISOString() },
-        });
-      }
-    }
-    await this.jobs.enqueue(
-      DISPATCH_JOBS.grabStep,
-      { tenantId: this.tenantContext.tenantId(), orderId: order.id, stepIndex: step },
-      { jobId: grabJobId(order.id, step), delayMs: settings.offerTimeoutSeconds * 1000 },
-    );
-    return 'grab';
-  }
-
-  private async needsStaff(order: Order, reason: string): Promise<string> {
-    await this.repo.updateRun(order.id, { state: 'needs_staff' });
-    await this.repo.log([{ orderId: order.id, kind: 'needs_staff', reasonCode: reason, actorType: 'system' }]);
-    await this.hub.publish(this.tenantContext.tenantId(), 'staff', {
-      type: 'dispatch.needs_staff',
-      data: { orderId: order.id, orderNo: order.orderNo, reason, startAt: order.startAt.toISOString() },
-    });
-    this.logger.warn({ msg: 'order needs a technician assigned by staff', orderId: order.id, reason });
-    return 'needs_staff';
-  }
-
-  private logEvaluation(orderId: string, ev: Evaluation, skip: Set<string>, radiusM: number, step: number) {
-    return this.repo.log(evaluationEntries(orderId, ev, skip, radiusM, step));
-  }
-
-  private grabHall(): GrabHallPort | null {
-    try {
-      return this.moduleRef.get<GrabHallPort>(GRAB_HALL, { strict: false });
-    } catch {
-      return null;
-    }
+    return this.endings.needsStaff(order, 'steps_exhausted');
   }
 }
