@@ -274,6 +274,22 @@ describe('auto-dispatch: offers, declines, timeouts and radius steps', () => {
     }
   });
 
+  it('a technician who cannot arrive before the start is excluded as eta_late', async () => {
+    const w = await DispatchWorld.create(f, { mode: 'auto', radiusStepsM: [40000] });
+    await w.tech({ name: 'L', km: 30 }); // ~30 km × 1.3 at 25 km/h + 10 min ≈ 104 min away
+    const c = await w.customer(t);
+    const order = await w.order(t, c);
+    // the order starts in 70 minutes (as a booking made just inside the lead time would)
+    await f.query(
+      `UPDATE orders SET start_at = now() + interval '70 minutes', end_at = now() + interval '130 minutes' WHERE id = $1`,
+      [order.id],
+    );
+    await w.pay(t, order);
+    await eventually(async () => (await w.story(order.id)).includes('needs_staff'));
+    const excluded = (await w.log(order.id)).find((r) => r.kind === 'excluded');
+    expect(excluded).toMatchObject({ technician_id: w.id('L'), reason_code: 'eta_late' });
+  });
+
   it('grab mode widens the audience step by step on its timer, then asks staff', async () => {
     const w = await DispatchWorld.create(f, { mode: 'grab', offerTimeoutSeconds: 1, radiusStepsM: [1000, 3000] });
     const g = await w.tech({ name: 'G2', km: 2 });
