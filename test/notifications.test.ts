@@ -126,7 +126,7 @@ describe('notification centre and delivery', () => {
     expect(smtp.messages.length).toBe(before);
     expect(sms.mock.calls.filter(([phone]) => phone === c.phone)).toHaveLength(0);
     const n = await f.query(`SELECT count(*)::int AS n FROM notifications WHERE params->>'orderNo' = 'ROLLBACK1'`);
-    expect(n.rows[0].n).toBe(0);
+    expect(n.rows[0]!.n).toBe(0);
   });
 
   it('order transitions notify the customer, the technician and every staff member', async () => {
@@ -243,6 +243,6 @@ describe('notification centre and delivery', () => {
     expect((await call('GET', a, 'notifications')).statusCode).toBe(401);
     expect((await call('POST', a, `notifications/not-a-uuid/read`, c.token)).statusCode).toBe(400);
     const row = await f.query(`SELECT read_at FROM notifications WHERE id = $1`, [id]);
-    expect(row.rows[0].read_at).toBeNull();
+    expect(row.rows[0]!.read_at).toBeNull();
   });
 });

@@ -102,7 +102,7 @@ describe('reviews', () => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ orderId: id, stars: 5, reviewer: '王*明', technicianId: techA });
     const o = await f.query(`SELECT status FROM orders WHERE id = $1`, [id]);
-    expect(o.rows[0].status).toBe('reviewed');
+    expect(o.rows[0]!.status).toBe('reviewed');
     const ev = await f.query(`SELECT event, from_status, to_status, actor_type FROM order_events WHERE order_id = $1`, [
       id,
     ]);
@@ -119,7 +119,7 @@ describe('reviews', () => {
     const again = await call('POST', a, 'reviews', c.token, body(id));
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ code: 'REVIEW_EXISTS' });
-    expect((await f.query(`SELECT count(*)::int AS n FROM reviews WHERE order_id = $1`, [id])).rows[0].n).toBe(1);
+    expect((await f.query(`SELECT count(*)::int AS n FROM reviews WHERE order_id = $1`, [id])).rows[0]!.n).toBe(1);
   });
 
   it("another customer's order → 404, another store's order → 404, another store's path → 403", async () => {
@@ -136,7 +136,7 @@ describe('reviews', () => {
     expect(cross.json().message).not.toContain(b.id);
     expect((await call('POST', b, 'reviews', owner.token, body(idB))).statusCode).toBe(403);
     expect(
-      (await f.query(`SELECT count(*)::int AS n FROM reviews WHERE order_id = ANY($1)`, [[id, idB]])).rows[0].n,
+      (await f.query(`SELECT count(*)::int AS n FROM reviews WHERE order_id = ANY($1)`, [[id, idB]])).rows[0]!.n,
     ).toBe(0);
   });
 
