@@ -297,6 +297,22 @@ export const TENANT_TABLE_SEEDS: Record<string, TenantTableSeed> = {
       [tenantId, orderId],
     );
   },
+  // ---- technician safety and withdrawals (migrations/1764900000000_technician-work.sql) ----
+  sos_alerts: async (admin, tenantId) => {
+    const technicianId = await insertTechnician(admin, tenantId);
+    await admin.query(
+      `INSERT INTO sos_alerts (tenant_id, technician_id, lat, lng, location_source, note)
+       VALUES ($1, $2, 31.2304, 121.4737, 'reported', '种子求助')`,
+      [tenantId, technicianId],
+    );
+  },
+  withdrawals: async (admin, tenantId) => {
+    const technicianId = await insertTechnician(admin, tenantId);
+    await admin.query(`INSERT INTO withdrawals (tenant_id, technician_id, amount_fen) VALUES ($1, $2, 100)`, [
+      tenantId,
+      technicianId,
+    ]);
+  },
 };
 
 /** An open dispatch offer of a fresh order to a fresh technician. */
