@@ -97,7 +97,7 @@ export default defineScenario<State>({
         await ctx.app.accessToken({ id, role: 'technician', tenantId: store.id, kind: 'technician' }),
       );
     }
-    // Orders waiting for payment, tomorrow from 10:00 Shanghai time, an hour apart.
+    // Orders waiting for payment, 10:00–20:00 Shanghai time on the next three days (inside every shift).
     const { rows } = await q(
       `WITH q AS (
          INSERT INTO quotes (tenant_id, customer_id, service_id, service_name, duration_minutes, total_minutes,
@@ -105,9 +105,9 @@ export default defineScenario<State>({
                              adjustments_fen, total_fen, expires_at)
          SELECT $1, $2, $3, '全身推拿', 60, 60, $4,
                 date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'
-                  + interval '1 day 10 hours' + g * interval '1 hour',
+                  + interval '1 day 10 hours' + (g % 10) * interval '1 hour' + (g / 10) * interval '1 day',
                 date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'
-                  + interval '1 day 11 hours' + g * interval '1 hour',
+                  + interval '1 day 11 hours' + (g % 10) * interval '1 hour' + (g / 10) * interval '1 day',
                 0, 'none', '[]', 19800, 0, 19800, now() + interval '1 hour'
            FROM generate_series(0, ${ORDERS - 1}) g RETURNING id, start_at, end_at)
        INSERT INTO orders (tenant_id, order_no, customer_id, quote_id, status, payment_method, service_id, service_name,
