@@ -4,7 +4,6 @@ import { TenantContext } from '../../platform/database/tenant-context';
 import { escapeHtml } from '../../platform/mail/mail-templates';
 import { JobQueue } from '../../platform/queue/job-queue';
 import { RealtimeHub } from '../../platform/realtime/realtime-hub';
-import { TenantDirectory } from '../../platform/tenancy/tenant-directory';
 import { type NotificationChannel, type Recipient, personalTopic } from './notification-recipient';
 import {
   notificationLocale,
@@ -35,7 +34,6 @@ export class NotificationService {
   constructor(
     private readonly repo: NotificationsRepository,
     private readonly tenantContext: TenantContext,
-    private readonly directory: TenantDirectory,
     private readonly jobs: JobQueue,
     private readonly hub: RealtimeHub,
   ) {}
@@ -60,7 +58,7 @@ export class NotificationService {
   ): Promise<Notification[]> {
     if (targets.length === 0) return [];
     const tenantId = this.tenantContext.tenantId();
-    const store = await this.directory.findById(tenantId);
+    const store = await this.repo.store();
     const locale = notificationLocale(store?.locale);
     const { title, body } = renderNotification(req.template, locale, req.params);
     const plans = targets.map(({ recipient, contact }) => {

@@ -28,6 +28,18 @@ export class NotificationsRepository {
     return this.tenantContext.tenantId();
   }
 
+  /**
+   * The store's name, locale and zone, read on the unit of work's own connection: the cached
+   * directory would fetch a cold entry on a second pool connection while this one is held, which
+   * under load can starve the pool.
+   */
+  store(): Promise<{ name: string; locale: string; timezone: string } | null> {
+    return this.db.tenant.findUnique({
+      where: { id: this.tenantId },
+      select: { name: true, locale: true, timezone: true },
+    });
+  }
+
   /** Rows come back in input order (one INSERT … RETURNING). */
   insertMany(data: NewNotification[]): Promise<Notification[]> {
     return this.db.notification.createManyAndReturn({ data: data.map((d) => ({ ...d, tenantId: this.tenantId })) });

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { Order } from '../../generated/prisma/client';
 import { TenantContext } from '../../platform/database/tenant-context';
 import { RealtimeHub } from '../../platform/realtime/realtime-hub';
-import { TenantDirectory } from '../../platform/tenancy/tenant-directory';
 import { NotificationService } from './notification.service';
 import { EVENTS_NAMING_TECHNICIAN, planOrderNotices, type OrderChange } from './order-notice-plan';
 import { NotificationsRepository } from './notifications.repository';
@@ -30,7 +29,6 @@ export class OrderStatusBroadcaster {
   constructor(
     private readonly hub: RealtimeHub,
     private readonly tenantContext: TenantContext,
-    private readonly directory: TenantDirectory,
     private readonly notifications: NotificationService,
     private readonly repo: NotificationsRepository,
   ) {}
@@ -51,21 +49,23 @@ export class OrderStatusBroadcaster {
     if (order.technicianId && !neverPaid) topics.push(`technician:${order.technicianId}`);
     for (const topic of topics) await this.hub.publish(tenantId, topic, { type: 'order.status', data });
 
-    const store = await this.directory.findById(tenantId);
-    const technicianName =
-      order.technicianId && EVENTS_NAMING_TECHNICIAN.has(change.event)
-        ? await this.repo.technicianLabel(order.technicianId)
-        : null;
-    const plan = planOrderNotices(change, {
+    const facts = {
       orderNo: order.orderNo,
       customerId: order.customerId,
       technicianId: order.technicianId,
-      technicianName,
+      technicianName: null as string | null,
       serviceName: order.serviceName,
       startAt: order.startAt,
-      timeZone: store?.timezone ?? 'Asia/Shanghai',
+      timeZone: 'Asia/Shanghai',
       refundedFen: order.refundedFen,
-    });
+    };
+    // Most transitions notify nobody: then no lookups at all inside the caller's transaction.
+    if (planOrderNotices(change, facts).length === 0) return;
+    facts.timeZone = (await this.repo.store())?.timezone ?? facts.timeZone;
+    if (order.technicianId && EVENTS_NAMING_TECHNICIAN.has(change.event)) {
+      facts.technicianName = await this.repo.technicianLabel(order.technicianId);
+    }
+    const plan = planOrderNotices(change, facts);
     for (const notice of plan) {
       const req = { template: notice.template, params: notice.params, channels: notice.channels, orderId: order.id };
       if (notice.to === 'staff') await this.notifications.notifyStaff(req);
