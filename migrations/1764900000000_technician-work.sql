@@ -59,6 +59,11 @@ $$;
 
 GRANT SELECT, INSERT, UPDATE ON sos_alerts, withdrawals TO massage_app;
 
+-- 加钟 proposed by the technician waits for the customer's confirmation before it extends the order.
+ALTER TABLE order_extensions DROP CONSTRAINT order_extensions_status_check;
+ALTER TABLE order_extensions ADD CONSTRAINT order_extensions_status_check
+  CHECK (status IN ('proposed', 'pending_payment', 'paid', 'cancelled'));
+
 -- The ledger learns the payout movement and its counter-account.
 ALTER TABLE journal_transactions DROP CONSTRAINT journal_transactions_kind_check;
 ALTER TABLE journal_transactions ADD CONSTRAINT journal_transactions_kind_check CHECK (kind IN (
@@ -80,4 +85,8 @@ ALTER TABLE journal_transactions DROP CONSTRAINT journal_transactions_kind_check
 ALTER TABLE journal_transactions ADD CONSTRAINT journal_transactions_kind_check CHECK (kind IN (
   'payment', 'refund', 'cancellation_fee', 'order_settlement', 'cash_collection', 'wallet_topup', 'overpayment',
   'correction'));
+UPDATE order_extensions SET status = 'cancelled' WHERE status = 'proposed';
+ALTER TABLE order_extensions DROP CONSTRAINT order_extensions_status_check;
+ALTER TABLE order_extensions ADD CONSTRAINT order_extensions_status_check
+  CHECK (status IN ('pending_payment', 'paid', 'cancelled'));
 DROP TABLE withdrawals, sos_alerts;

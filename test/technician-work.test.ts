@@ -34,6 +34,11 @@ describe('technician workflow, SOS and income', () => {
     b = await f.newTenant();
     storeA = await orderStore(f, a);
     storeB = await orderStore(f, b);
+    await f.query(
+      `INSERT INTO service_addons (tenant_id, service_id, kind, name_zh, price_fen, minutes, max_quantity)
+       VALUES ($1, $2, 'extension', '加钟30分钟', 9800, 30, 2)`,
+      [a.id, storeA.serviceId],
+    );
     for (const [name, tenant, role] of [
       ['ownerA', a, 'tenant_owner'],
       ['managerA', a, 'store_manager'],
@@ -66,7 +71,10 @@ describe('technician workflow, SOS and income', () => {
   });
 
   /** A wallet-paid order of `store`, assigned to and accepted by `technicianId`. */
-  async function acceptedOrder(store: OrderStore, technicianId: string): Promise<{ id: string; totalFen: number }> {
+  async function acceptedOrder(
+    store: OrderStore,
+    technicianId: string,
+  ): Promise<{ id: string; totalFen: number; customer: { id: string; token: string } }> {
     const c = await orderCustomer(f, t.app, store.tenant);
     const order = await bookOrder(t.app, store, c, { paymentMethod: 'balance', technicianId });
     await topUpWallet(t.app, store.tenant.id, c.id, order.totalFen);
@@ -80,7 +88,7 @@ describe('technician workflow, SOS and income', () => {
       );
     }
     await ctx.run(store.tenant.id, () => t.app.get(OrderTransitions).apply(order.id, 'accept', SYSTEM));
-    return order;
+    return { ...order, customer: c };
   }
 
   const step = (tenant: TestTenant, token: string, id: string, s: string, payload?: object) =>
@@ -117,6 +125,30 @@ describe('technician workflow, SOS and income', () => {
     expect(near.statusCode, near.body).toBe(200);
     expect(near.json().status).toBe('arrived');
     expect((await step(a, tok.techA!, order.id, 'start')).json().status).toBe('in_service');
+
+    // 加钟: the technician proposes, only the order's customer confirms, then pays the supplement
+    expect((await step(a, tok.techA!, order.id, 'extensions', { units: 3 })).json().fields[0].field).toBe('units');
+    expect((await step(a, tok.tech2A!, order.id, 'extensions', { units: 1 })).statusCode).toBe(404);
+    const proposed = await step(a, tok.techA!, order.id, 'extensions', { units: 2 });
+    expect(proposed.statusCode, proposed.body).toBe(201);
+    expect(proposed.json()).toMatchObject({ minutes: 60, amountFen: 19600, status: 'proposed' });
+    const extId: string = proposed.json().id;
+    const confirmPath = `orders/${order.id}/extensions/${extId}/confirm`;
+    expect((await call('POST', a, confirmPath, tok.techA)).statusCode).toBe(403);
+    expect((await call('POST', a, confirmPath, tok.ownerA)).statusCode).toBe(403);
+    expect((await call('POST', a, confirmPath, tok.customerA)).statusCode).toBe(404); // another customer
+    expect((await call('POST', b, confirmPath, order.customer.token)).statusCode).toBe(403);
+    const endBefore = (await f.query<{ end_at: Date }>(`SELECT end_at FROM orders WHERE id = $1`, [order.id])).rows[0]!;
+    const confirmed = await call('POST', a, confirmPath, order.customer.token);
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json().status).toBe('pending_payment');
+    const endAfter = (await f.query<{ end_at: Date }>(`SELECT end_at FROM orders WHERE id = $1`, [order.id])).rows[0]!;
+    expect(endAfter.end_at.getTime() - endBefore.end_at.getTime()).toBe(60 * 60_000);
+    await topUpWallet(t.app, a.id, order.customer.id, 19600);
+    const payExt = await call('POST', a, `orders/${order.id}/extensions/${extId}/pay`, order.customer.token, {
+      method: 'balance',
+    });
+    expect(payExt.statusCode, payExt.body).toBe(200);
     const done = await step(a, tok.techA!, order.id, 'complete');
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json().status).toBe('completed');

@@ -18,6 +18,8 @@ import {
   SosView,
   WithdrawalView,
 } from './dto/technician-work.dto';
+import { ExtensionView } from './dto/extension.dto';
+import { ExtensionsService } from './extensions.service';
 import { IncomeService } from './income.service';
 import { SosService } from './sos.service';
 import { abilityOf } from './technician-work.controller';
@@ -31,6 +33,7 @@ export class StaffSafetyMoneyController {
   constructor(
     private readonly sos: SosService,
     private readonly income: IncomeService,
+    private readonly extensions: ExtensionsService,
   ) {}
 
   @Get('sos')
@@ -53,6 +56,22 @@ export class StaffSafetyMoneyController {
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<SosView> {
     return this.sos.ack(abilityOf(req), actor, id);
+  }
+
+  @Post('orders/:id/extensions/:extId/confirm')
+  @HttpCode(200)
+  // the one who pays confirms: only customers may create payments (and only for their own orders)
+  @CheckPolicies((a) => a.can('create', 'Payment'))
+  @ApiOperation({ summary: '加钟: the customer confirms a proposed extension; then pay it (…/extensions/:extId/pay)' })
+  @ApiOkResponse({ type: ExtensionView })
+  @ApiNotFoundResponse({ description: 'no such order of mine or extension of it' })
+  @ApiConflictResponse({ description: 'ILLEGAL_TRANSITION (service over), SLOT_TAKEN, EXTENSION_NOT_PROPOSED' })
+  confirmExtension(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('extId', new ParseUUIDPipe()) extId: string,
+  ): Promise<ExtensionView> {
+    return this.extensions.confirm(actor, id, extId);
   }
 
   @Get('withdrawals')

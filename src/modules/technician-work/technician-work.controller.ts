@@ -24,6 +24,8 @@ import {
   WithdrawalView,
   WithdrawDto,
 } from './dto/technician-work.dto';
+import { ExtensionView, ProposeExtensionDto } from './dto/extension.dto';
+import { ExtensionsService } from './extensions.service';
 import { IncomeService } from './income.service';
 import { SosService } from './sos.service';
 import { TechnicianOrdersService } from './technician-orders.service';
@@ -46,6 +48,7 @@ export class TechnicianWorkController {
     private readonly orders: TechnicianOrdersService,
     private readonly sos: SosService,
     private readonly income: IncomeService,
+    private readonly extensions: ExtensionsService,
   ) {}
 
   @Get('orders')
@@ -103,6 +106,22 @@ export class TechnicianWorkController {
   @ApiConflictResponse({ description: 'ILLEGAL_TRANSITION' })
   complete(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<TechnicianOrderView> {
     return this.orders.step(actor, id, 'complete');
+  }
+
+  @Post('orders/:id/extensions')
+  @HttpCode(201)
+  @CheckPolicies(technicianOnly)
+  @ApiOperation({ summary: '加钟: propose an extension during the service; the customer confirms it' })
+  @ApiCreatedResponse({ type: ExtensionView })
+  @ApiBadRequestResponse({ description: 'units out of range' })
+  @ApiNotFoundResponse({ description: 'no such order of mine' })
+  @ApiConflictResponse({ description: 'ILLEGAL_TRANSITION (not in service) or EXTENSION_NOT_OFFERED' })
+  proposeExtension(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ProposeExtensionDto,
+  ): Promise<ExtensionView> {
+    return this.extensions.propose(actor, id, body.units);
   }
 
   @Post('sos')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Order, Prisma, SosAlert, Withdrawal } from '../../generated/prisma/client';
+import type { Order, OrderExtension, Prisma, ServiceAddon, SosAlert, Withdrawal } from '../../generated/prisma/client';
 import { TenantContext } from '../../platform/database/tenant-context';
 import { Accounts } from '../ledger/ledger-accounts';
 import type { EarningLine } from './income-periods';
@@ -99,5 +99,30 @@ export class TechnicianWorkRepository {
          AND e.amount_fen < 0
          AND t.created_at >= ${from} AND t.created_at < ${to}`;
     return rows.map((r) => ({ at: r.at, amountFen: Number(r.amount), orderId: r.order_id }));
+  }
+
+  /** The 加钟 add-on offered with a service (its own before a store-wide one). */
+  extensionAddon(serviceId: string): Promise<ServiceAddon | null> {
+    return this.db.serviceAddon.findFirst({
+      where: { kind: 'extension', active: true, minutes: { not: null }, OR: [{ serviceId }, { serviceId: null }] },
+      orderBy: [{ serviceId: { sort: 'asc', nulls: 'last' } }, { priceFen: 'asc' }],
+    });
+  }
+
+  insertExtension(data: Omit<Prisma.OrderExtensionUncheckedCreateInput, 'tenantId'>): Promise<OrderExtension> {
+    return this.db.orderExtension.create({ data: { ...data, tenantId: this.tenantContext.tenantId() } });
+  }
+
+  async lockExtension(orderId: string, id: string): Promise<OrderExtension | null> {
+    const rows = await this.db.$queryRaw<{ id: string }[]>`
+      SELECT id FROM order_extensions WHERE id = ${id}::uuid AND order_id = ${orderId}::uuid FOR UPDATE`;
+    return rows[0] ? this.db.orderExtension.findFirst({ where: { id } }) : null;
+  }
+
+  updateExtension(id: string, data: Prisma.OrderExtensionUncheckedUpdateInput): Promise<OrderExtension> {
+    return this.db.orderExtension.update({
+      where: { tenantId_id: { tenantId: this.tenantContext.tenantId(), id } },
+      data,
+    });
   }
 }
