@@ -63,7 +63,7 @@ describe('address book', () => {
     expect(first.json()).toMatchObject({ isDefault: true, phoneMasked: '138****5678', kind: 'hotel' });
     expect(first.body).not.toContain('13812345678');
     const raw = await f.query(`SELECT phone_enc FROM customer_addresses WHERE id = $1`, [first.json().id]);
-    expect(Buffer.from(raw.rows[0].phone_enc).toString('latin1')).not.toContain('13812345678');
+    expect(Buffer.from(raw.rows[0]!.phone_enc).toString('latin1')).not.toContain('13812345678');
 
     const second = (await call('POST', a, 'addresses', c.token, body({ kind: 'home', isDefault: true }))).json();
     const list = (await call('GET', a, 'addresses', c.token)).json();
@@ -89,7 +89,7 @@ describe('address book', () => {
     expect((await call('DELETE', a, `addresses/${c1.addressId}`, c1.token)).statusCode).toBe(204);
     expect((await call('GET', a, `addresses/${c1.addressId}`, c1.token)).statusCode).toBe(404);
     const row = await f.query(`SELECT deleted_at FROM customer_addresses WHERE id = $1`, [c1.addressId]);
-    expect(row.rows[0].deleted_at).not.toBeNull();
+    expect(row.rows[0]!.deleted_at).not.toBeNull();
   });
 
   it('names the bad field', async () => {

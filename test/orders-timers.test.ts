@@ -132,7 +132,7 @@ describe('order timers on BullMQ', () => {
       const busy = await f.query(`SELECT count(*)::int AS n FROM technician_busy WHERE technician_id = $1 AND active`, [
         technicianId,
       ]);
-      expect(busy.rows[0].n).toBe(0);
+      expect(busy.rows[0]!.n).toBe(0);
     } finally {
       await second.close();
     }
@@ -158,7 +158,7 @@ describe('order timers on BullMQ', () => {
     await eventually(async () => (await job!.getState()) === 'completed');
     expect((await queueOf().getJob(job!.id!))!.returnvalue).toBe('rescheduled');
     const o = await f.query(`SELECT status FROM orders WHERE id = $1`, [order.id]);
-    expect(o.rows[0].status).toBe('pending_payment');
+    expect(o.rows[0]!.status).toBe('pending_payment');
   });
 
   it('reminds the customer and the assigned technician before the start (notification + audit)', async () => {
@@ -166,7 +166,7 @@ describe('order timers on BullMQ', () => {
     await t.app
       .get(TenantContext)
       .run(a.id, () => t.app.get(OrdersPaymentPort).markPaid(order.id, { paymentId: 'pay-r', amountFen: total }));
-    const startAt = (await f.query(`SELECT start_at FROM orders WHERE id = $1`, [order.id])).rows[0].start_at as Date;
+    const startAt = (await f.query(`SELECT start_at FROM orders WHERE id = $1`, [order.id])).rows[0]!.start_at as Date;
     const job = await queueOf().getJob(`order-reminder-${order.id}-${startAt.getTime() - 60 * 60_000}`);
     expect(await job!.getState()).toBe('delayed');
     await job!.promote();
@@ -177,7 +177,7 @@ describe('order timers on BullMQ', () => {
       [order.id],
     );
     expect(sent.rows.map((r) => r.recipient_type)).toEqual(['customer', 'technician']);
-    expect(sent.rows[1].recipient_id).toBe(technicianId);
+    expect(sent.rows[1]!.recipient_id).toBe(technicianId);
   });
 
   it('alerts the store (audit) once a service has overrun its end + grace', async () => {
@@ -200,7 +200,7 @@ describe('order timers on BullMQ', () => {
         `SELECT count(*)::int AS n FROM audit_events WHERE action = 'order.overrun_alert' AND target_id = $1`,
         [order.id],
       );
-      return r.rows[0].n === 1;
+      return r.rows[0]!.n === 1;
     });
     const alerts = await f.query(
       `SELECT recipient_type FROM notifications WHERE order_id = $1 AND template = 'staff.overrun'`,

@@ -16,6 +16,7 @@ describe('quotes and orders', () => {
   let storeA: OrderStore;
   let storeB: OrderStore;
   const tok: Record<string, string> = {};
+  const token = (name: string): string => tok[name] ?? expect.fail(`no token ${name}`);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -158,7 +159,7 @@ describe('quotes and orders', () => {
       expect(detail.address).toMatchObject({ contactName: '王女士', houseNumber: '1号101室', kind: 'home' });
       expect(detail.events).toEqual([expect.objectContaining({ event: 'place', toStatus: 'pending_payment' })]);
       const raw = await f.query(`SELECT address_enc FROM orders WHERE id = $1`, [o.id]);
-      expect(Buffer.from(raw.rows[0].address_enc).toString('latin1')).not.toContain('101');
+      expect(Buffer.from(raw.rows[0]!.address_enc).toString('latin1')).not.toContain('101');
     });
 
     it('refuses a missing Idempotency-Key, an expired quote, a used quote', async () => {
@@ -202,18 +203,18 @@ describe('quotes and orders', () => {
       expect(res.map((r) => r.statusCode)).toEqual(Array(20).fill(201));
       expect(new Set(res.map((r) => r.json().id)).size).toBe(1);
       const n = await f.query(`SELECT count(*)::int AS n FROM orders WHERE customer_id = $1`, [c.id]);
-      expect(n.rows[0].n).toBe(1);
+      expect(n.rows[0]!.n).toBe(1);
       const holds = await f.query(
         `SELECT count(*)::int AS n FROM technician_busy WHERE technician_id = $1 AND active`,
         [techId],
       );
-      expect(holds.rows[0].n).toBe(1);
+      expect(holds.rows[0]!.n).toBe(1);
     });
 
     it('50 customers booking one technician for overlapping times in parallel → exactly 1 wins, 49 get 409', async () => {
       const techId = await orderTechnician(f, a);
       const customers = await Promise.all(Array.from({ length: 50 }, () => orderCustomer(f, t.app, a)));
-      const quotes = [];
+      const quotes: Array<{ id: string }> = [];
       for (const [i, c] of customers.entries()) {
         // 60-minute bookings starting every 10 minutes: each overlaps the first
         const start = new Date(new Date(tomorrowAt(7)).getTime() + (i % 5) * 10 * 60_000).toISOString();
@@ -225,12 +226,12 @@ describe('quotes and orders', () => {
       expect(codes.filter((s) => s === 409)).toHaveLength(49);
       expect(res.find((r) => r.statusCode === 409)!.json().code).toBe('SLOT_TAKEN');
       const orders = await f.query(`SELECT count(*)::int AS n FROM orders WHERE technician_id = $1`, [techId]);
-      expect(orders.rows[0].n).toBe(1);
+      expect(orders.rows[0]!.n).toBe(1);
     });
 
     it('numbers orders per store and local day without gaps, also under concurrency', async () => {
       const cs = await Promise.all(Array.from({ length: 10 }, () => orderCustomer(f, t.app, b)));
-      const qs = [];
+      const qs: Array<{ id: string }> = [];
       for (const c of cs) qs.push(await quote(storeB, c));
       const res = await Promise.all(cs.map((c, i) => book(b, c.token, qs[i]!.id)));
       const seqs = res.map((r) => Number(r.json().orderNo.split('-')[1])).sort((x, y) => x - y);
@@ -254,27 +255,27 @@ describe('quotes and orders', () => {
         const listed = (await call('GET', a, `orders?status=pending_payment&limit=100`, tok[who])).json();
         expect(listed.map((o: { id: string }) => o.id)).toContain(o1.id);
       }
-      const gone = await call('GET', a, `orders/${ob.id}`, tok.ownerA);
+      const gone = await call('GET', a, `orders/${ob.id}`, token('ownerA'));
       expect(gone.statusCode).toBe(404);
       expect(gone.body).not.toContain(ob.orderNo);
       expect((await call('POST', a, `orders/${ob.id}/cancel`, c1.token, { reason: 'x' })).statusCode).toBe(404);
-      expect((await call('POST', a, `orders/${ob.id}/transitions`, tok.ownerA, { event: 'dispatch' })).statusCode).toBe(
-        404,
-      );
       expect(
-        (await call('POST', a, `orders/${ob.id}/extensions`, tok.ownerA, { addonId: storeB.addonId, quantity: 1 }))
+        (await call('POST', a, `orders/${ob.id}/transitions`, token('ownerA'), { event: 'dispatch' })).statusCode,
+      ).toBe(404);
+      expect(
+        (await call('POST', a, `orders/${ob.id}/extensions`, token('ownerA'), { addonId: storeB.addonId, quantity: 1 }))
           .statusCode,
       ).toBe(404);
       // staff filters: by start window and technician
       const day = (
-        await call('GET', a, `orders?from=${tomorrowAt(1)}&to=${tomorrowAt(3)}&limit=100`, tok.staffA)
+        await call('GET', a, `orders?from=${tomorrowAt(1)}&to=${tomorrowAt(3)}&limit=100`, token('staffA'))
       ).json();
       expect(day.map((o: { id: string }) => o.id)).toContain(o1.id);
       expect(day.every((o: { startAt: string }) => o.startAt >= tomorrowAt(1) && o.startAt < tomorrowAt(3))).toBe(true);
-      const none = (await call('GET', a, `orders?technicianId=${randomUUID()}`, tok.staffA)).json();
+      const none = (await call('GET', a, `orders?technicianId=${randomUUID()}`, token('staffA'))).json();
       expect(none).toEqual([]);
-      expect((await call('GET', a, 'orders?status=bogus', tok.staffA)).json().fields[0].field).toBe('status');
-      expect((await call('GET', b, `orders/${ob.id}`, tok.ownerA)).statusCode).toBe(403);
+      expect((await call('GET', a, 'orders?status=bogus', token('staffA'))).json().fields[0].field).toBe('status');
+      expect((await call('GET', b, `orders/${ob.id}`, token('ownerA'))).statusCode).toBe(403);
       expect((await call('GET', b, 'orders', c1.token)).statusCode).toBe(403);
       expect((await call('GET', a, 'orders')).statusCode).toBe(401);
     });
@@ -284,17 +285,17 @@ describe('quotes and orders', () => {
       const q = await quote(storeA, c);
       const techId = await orderTechnician(f, a);
       const techToken = await f.token({ id: techId, role: 'technician', tenantId: a.id });
-      expect((await book(a, tok.ownerA, q.id)).statusCode).toBe(403);
+      expect((await book(a, token('ownerA'), q.id)).statusCode).toBe(403);
       expect((await book(a, techToken, q.id)).statusCode).toBe(403);
       const o = (await book(a, c.token, q.id)).json();
-      expect((await call('POST', a, `orders/${o.id}/transitions`, tok.staffA, { event: 'dispatch' })).statusCode).toBe(
-        403,
-      );
+      expect(
+        (await call('POST', a, `orders/${o.id}/transitions`, token('staffA'), { event: 'dispatch' })).statusCode,
+      ).toBe(403);
       expect((await call('POST', a, `orders/${o.id}/transitions`, c.token, { event: 'dispatch' })).statusCode).toBe(
         403,
       );
-      expect((await call('POST', a, `orders/${o.id}/cancel`, tok.staffA, { reason: 'x' })).statusCode).toBe(403);
-      for (const who of [tok.staffA, c.token, techToken]) {
+      expect((await call('POST', a, `orders/${o.id}/cancel`, token('staffA'), { reason: 'x' })).statusCode).toBe(403);
+      for (const who of [token('staffA'), c.token, techToken]) {
         const r = await call('POST', a, `orders/${o.id}/extensions`, who, { addonId: storeA.addonId, quantity: 1 });
         expect(r.statusCode).toBe(403);
       }
@@ -308,11 +309,11 @@ describe('quotes and orders', () => {
     it('illegal transitions → 409 ILLEGAL_TRANSITION, nothing written', async () => {
       const c = await orderCustomer(f, t.app, a);
       const o = (await book(a, c.token, (await quote(storeA, c)).id)).json();
-      const res = await call('POST', a, `orders/${o.id}/transitions`, tok.managerA, { event: 'accept' });
+      const res = await call('POST', a, `orders/${o.id}/transitions`, token('managerA'), { event: 'accept' });
       expect(res.statusCode).toBe(409);
       expect(res.json()).toMatchObject({ code: 'ILLEGAL_TRANSITION', from: 'pending_payment', event: 'accept' });
       const ev = await f.query(`SELECT count(*)::int AS n FROM order_events WHERE order_id = $1`, [o.id]);
-      expect(ev.rows[0].n).toBe(1);
+      expect(ev.rows[0]!.n).toBe(1);
     });
 
     it('payment port: paid → assigned when a technician was chosen, replays change nothing, wrong amount refused', async () => {
@@ -357,7 +358,7 @@ describe('quotes and orders', () => {
       const busy = await f.query(`SELECT count(*)::int AS n FROM technician_busy WHERE technician_id = $1 AND active`, [
         techId,
       ]);
-      expect(busy.rows[0].n).toBe(0);
+      expect(busy.rows[0]!.n).toBe(0);
       const twice = await call('POST', a, `orders/${o.id}/cancel`, c.token, { reason: 'again' });
       expect(twice.statusCode).toBe(409);
       expect(twice.json().code).toBe('ILLEGAL_TRANSITION');
@@ -372,7 +373,7 @@ describe('quotes and orders', () => {
         .get(TenantContext)
         .run(a.id, () => t.app.get(OrdersPaymentPort).markPaid(o.id, { paymentId: 'p3', amountFen: q.totalFen }));
       for (const event of ['accept', 'depart']) {
-        const r = await call('POST', a, `orders/${o.id}/transitions`, tok.managerA, { event });
+        const r = await call('POST', a, `orders/${o.id}/transitions`, token('managerA'), { event });
         expect(r.statusCode, r.body).toBe(200);
       }
       // 20 minutes before the start: inside the 30-minute step (50 %)
@@ -402,7 +403,7 @@ describe('quotes and orders', () => {
       const q = await quote(storeA, c, { technicianId: techId, startAt: tomorrowAt(15) });
       const o = (await book(a, c.token, q.id)).json();
       expect((await call('GET', a, `orders/${o.id}`, techToken)).statusCode).toBe(404);
-      const early = await call('POST', a, `orders/${o.id}/extensions`, tok.managerA, {
+      const early = await call('POST', a, `orders/${o.id}/extensions`, token('managerA'), {
         addonId: ext.rows[0]!.id,
         quantity: 1,
       });
@@ -414,15 +415,17 @@ describe('quotes and orders', () => {
       expect(assigned.statusCode).toBe(200);
       expect(assigned.json().address).toMatchObject({ houseNumber: '1号101室' });
       for (const event of ['accept', 'depart', 'arrive', 'start_service']) {
-        expect((await call('POST', a, `orders/${o.id}/transitions`, tok.managerA, { event })).statusCode).toBe(200);
+        expect((await call('POST', a, `orders/${o.id}/transitions`, token('managerA'), { event })).statusCode).toBe(
+          200,
+        );
       }
-      const material = await call('POST', a, `orders/${o.id}/extensions`, tok.managerA, {
+      const material = await call('POST', a, `orders/${o.id}/extensions`, token('managerA'), {
         addonId: storeA.addonId,
         quantity: 1,
       });
       expect(material.statusCode).toBe(400);
       expect(material.json().fields[0].field).toBe('addonId');
-      const res = await call('POST', a, `orders/${o.id}/extensions`, tok.managerA, {
+      const res = await call('POST', a, `orders/${o.id}/extensions`, token('managerA'), {
         addonId: ext.rows[0]!.id,
         quantity: 2,
       });
@@ -440,15 +443,15 @@ describe('quotes and orders', () => {
           t.app.get(OrdersPaymentPort).markExtensionPaid(res.json().id, { paymentId: 'p5', amountFen: 19800 }),
         );
       const paid = await f.query(`SELECT paid_fen FROM orders WHERE id = $1`, [o.id]);
-      expect(paid.rows[0].paid_fen).toBe(q.totalFen + 19800);
+      expect(paid.rows[0]!.paid_fen).toBe(q.totalFen + 19800);
 
       expect(
-        (await call('POST', a, `orders/${o.id}/transitions`, tok.managerA, { event: 'complete' })).statusCode,
+        (await call('POST', a, `orders/${o.id}/transitions`, token('managerA'), { event: 'complete' })).statusCode,
       ).toBe(200);
       const done = await call('GET', a, `orders/${o.id}`, techToken);
       expect(done.statusCode).toBe(200);
       expect(done.json().address).toBeUndefined();
-      const log = (await call('GET', a, `orders/${o.id}`, tok.managerA)).json();
+      const log = (await call('GET', a, `orders/${o.id}`, token('managerA'))).json();
       expect(log.events.map((e: { event: string }) => e.event)).toEqual([
         'place',
         'pay',
@@ -487,7 +490,9 @@ describe('quotes and orders', () => {
       expect(bad.json().fields[0].field).toBe('cancellationFees.0.feePercent');
       expect((await call('PUT', c3, 'order-settings', managerTok, { unpaidTimeoutMinutes: 5 })).statusCode).toBe(403);
       expect((await call('GET', c3, 'order-settings', cust.token)).statusCode).toBe(403);
-      expect((await call('PUT', c3, 'order-settings', tok.ownerA, { unpaidTimeoutMinutes: 5 })).statusCode).toBe(403);
+      expect((await call('PUT', c3, 'order-settings', token('ownerA'), { unpaidTimeoutMinutes: 5 })).statusCode).toBe(
+        403,
+      );
 
       const put = await call('PUT', c3, 'order-settings', ownerTok, {
         unpaidTimeoutMinutes: 5,
