@@ -116,6 +116,7 @@ CREATE INDEX shared_pool_offers_taker_idx ON shared_pool_offers (taker_tenant_id
 GRANT SELECT, INSERT, UPDATE ON shared_pool_offers TO massage_platform;
 -- A store's participation is its dispatch setting (migrations/1764700000000_dispatch.sql).
 GRANT SELECT (tenant_id, pool_participation) ON dispatch_settings TO massage_platform;
+GRANT SELECT (id, status) ON tenants TO massage_platform;
 GRANT SELECT ON platform_settings TO massage_platform;
 GRANT SELECT ON orders, technicians TO massage_platform;
 GRANT UPDATE (status) ON orders TO massage_platform;
@@ -141,7 +142,8 @@ AS $$ SELECT coalesce((SELECT pool_participation FROM dispatch_settings WHERE te
 
 -- Publishes a dispatching order of the caller's store (a giver) into the pool; idempotent per order.
 CREATE FUNCTION platform.publish_to_pool(p_tenant uuid, p_order_id uuid, p_actor_type text, p_actor_id text)
-  RETURNS TABLE (offer_id uuid, status text, taker_share_fen integer)
+  RETURNS TABLE (offer_id uuid, status text, taker_share_fen integer, service_name text, duration_minutes integer,
+                 start_at timestamptz, area_lat double precision, area_lng double precision, price_fen integer)
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 DECLARE
@@ -179,7 +181,34 @@ BEGIN
   INSERT INTO platform_audit_events (actor_type, actor_id, action, target_tenant_id, target_type, target_id, details)
   VALUES (p_actor_type, p_actor_id, 'shared_pool.publish', p_tenant, 'shared_pool_offer', v_id::text,
           jsonb_build_object('orderId', p_order_id));
-  RETURN QUERY SELECT p.id, p.status, p.taker_share_fen FROM shared_pool_offers p WHERE p.id = v_id;
+  RETURN QUERY SELECT p.id, p.status, p.taker_share_fen, p.service_name, p.duration_minutes, p.start_at, p.area_lat,
+                      p.area_lng, p.price_fen
+                 FROM shared_pool_offers p WHERE p.id = v_id;
+END
+$$;
+
+-- Who to tell about a new offer: on-duty approved technicians of taking stores (never the giver)
+-- located within the radius. Returns ids only; the push carries the offer's minimum. Audited.
+CREATE FUNCTION platform.pool_takers_near(p_giver uuid, p_offer_id uuid, p_radius_m double precision,
+                                          p_actor_type text, p_actor_id text)
+  RETURNS TABLE (tenant_id uuid, technician_id uuid, distance_m double precision)
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE p shared_pool_offers;
+BEGIN
+  PERFORM platform.assert_own_tenant(p_giver);
+  SELECT * INTO p FROM shared_pool_offers o WHERE o.id = p_offer_id AND o.giving_tenant_id = p_giver AND o.status = 'open';
+  IF p.id IS NULL THEN RETURN; END IF;
+  INSERT INTO platform_audit_events (actor_type, actor_id, action, target_tenant_id, target_type, target_id)
+  VALUES (p_actor_type, p_actor_id, 'shared_pool.notify', p_giver, 'shared_pool_offer', p.id::text);
+  RETURN QUERY
+    SELECT t.tenant_id, t.id,
+           earth_distance(ll_to_earth(p.area_lat, p.area_lng), ll_to_earth(t.last_lat, t.last_lng))
+      FROM technicians t
+      JOIN dispatch_settings d ON d.tenant_id = t.tenant_id AND d.pool_participation IN ('taker', 'both')
+      JOIN tenants tn ON tn.id = t.tenant_id AND tn.status = 'active'
+     WHERE t.tenant_id <> p_giver AND t.status = 'approved' AND t.online AND t.last_lat IS NOT NULL
+       AND earth_distance(ll_to_earth(p.area_lat, p.area_lng), ll_to_earth(t.last_lat, t.last_lng)) <= p_radius_m;
 END
 $$;
 
@@ -333,6 +362,7 @@ BEGIN
     'platform.grab_listings_near(double precision, double precision, double precision, integer)',
     'platform.pool_role(uuid)',
     'platform.publish_to_pool(uuid, uuid, text, text)',
+    'platform.pool_takers_near(uuid, uuid, double precision, text, text)',
     'platform.withdraw_pool_offer(uuid, uuid, text, text)',
     'platform.pool_offers_near(uuid, double precision, double precision, double precision, text, text)',
     'platform.claim_pool_offer(uuid, uuid, uuid, text, text)',
@@ -352,6 +382,7 @@ DROP FUNCTION platform.pool_offers_held(uuid, uuid);
 DROP FUNCTION platform.pool_order_contact(uuid, uuid, uuid, text, text);
 DROP FUNCTION platform.claim_pool_offer(uuid, uuid, uuid, text, text);
 DROP FUNCTION platform.pool_offers_near(uuid, double precision, double precision, double precision, text, text);
+DROP FUNCTION platform.pool_takers_near(uuid, uuid, double precision, text, text);
 DROP FUNCTION platform.withdraw_pool_offer(uuid, uuid, text, text);
 DROP FUNCTION platform.publish_to_pool(uuid, uuid, text, text);
 DROP FUNCTION platform.pool_role(uuid);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Factory, type TestTenant } from './support/factories';
 import { dispatchingOrder, grabStore, onDutyTechnicians, slotStart, type GrabStore } from './support/grab-fixtures';
 import { CENTRE } from './support/order-fixtures';
+import { openSse } from './support/sse-client';
 import { createTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -15,6 +16,7 @@ describe('shared pool (共享订单池)', () => {
   let operator: string;
   let giverOwner: string;
   let outsiderOwner: string;
+  let base: string;
 
   const req = (method: 'GET' | 'POST' | 'PUT', url: string, token?: string, payload?: object) =>
     t.app.inject({ method, url, payload, headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -28,6 +30,9 @@ describe('shared pool (共享订单池)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     t = await createTestApp(db, { RUN_WORKERS: 'false' });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = t.app.getHttpServer().address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     f = await Factory.create(db, t.app);
     giver = await grabStore(f, t.app, await f.newTenant());
     taker = await f.newTenant();
@@ -75,12 +80,28 @@ describe('shared pool (共享订单池)', () => {
       startAt: slotStart(2),
       at: { lat: 31.2345, lng: 121.4801 },
     });
+    const techs = await onDutyTechnicians(f, taker, 10);
+    const [outsiderTech] = await onDutyTechnicians(f, outsider.tenant, 1);
+    const live = await openSse(`${base}/t/${taker.slug}/api/events`, techs[0]!.token);
+    const outsiderLive = await openSse(`${base}/t/${outsider.tenant.slug}/api/events`, outsiderTech!.token);
+    await new Promise((r) => setTimeout(r, 100));
     const pub = await req('POST', `/t/${giver.tenant.slug}/api/shared-pool/orders/${orderId}/publish`, giverOwner);
     expect(pub.statusCode, pub.body).toBe(200);
     expect(pub.json()).toMatchObject({ status: 'open', takerShareFen: 15840 });
     const offerId = pub.json().offerId as string;
-
-    const techs = await onDutyTechnicians(f, taker, 10);
+    // pushed live to the taking store's technicians, with the minimum only; not to the outsider
+    const pushed = await live.next('pool.offer');
+    expect(pushed.data).toMatchObject({
+      offerId,
+      serviceName: '全身推拿',
+      area: { lat: 31.23, lng: 121.48 },
+      earningFen: 15840,
+    });
+    expect(JSON.stringify(pushed.data)).not.toMatch(/138|人民大道|8栋|31\.2345|orderId|tenant/i);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(outsiderLive.events.filter((e) => e.event === 'pool.offer')).toEqual([]);
+    live.close();
+    outsiderLive.close();
     const near = await req(
       'GET',
       `/t/${taker.slug}/api/shared-pool/offers-near-me?lat=${CENTRE.lat}&lng=${CENTRE.lng}&radius=5000`,

@@ -21,6 +21,18 @@ export interface PoolOfferRow {
   takerShareFen: number;
 }
 
+export interface PublishedRow {
+  offerId: string;
+  status: string;
+  takerShareFen: number;
+  serviceName: string;
+  durationMinutes: number;
+  startAt: Date;
+  areaLat: number;
+  areaLng: number;
+  priceFen: number;
+}
+
 export interface ClaimedRow {
   offerId: string;
   startAt: Date;
@@ -84,10 +96,19 @@ export class SharedPoolRepository {
   }
 
   async publish(orderId: string, actor: PoolActor) {
-    const rows = await this.db.$queryRaw<{ offerId: string; status: string; takerShareFen: number }[]>`
-      SELECT offer_id AS "offerId", status, taker_share_fen AS "takerShareFen"
+    const rows = await this.db.$queryRaw<PublishedRow[]>`
+      SELECT offer_id AS "offerId", status, taker_share_fen AS "takerShareFen", service_name AS "serviceName",
+             duration_minutes AS "durationMinutes", start_at AS "startAt", area_lat AS "areaLat",
+             area_lng AS "areaLng", price_fen AS "priceFen"
         FROM platform.publish_to_pool(${this.tenantId}::uuid, ${orderId}::uuid, ${actor.type}, ${actor.id})`;
     return rows[0]!;
+  }
+
+  takersNear(offerId: string, radiusM: number, actor: PoolActor) {
+    return this.db.$queryRaw<{ tenantId: string; technicianId: string; distanceM: number }[]>`
+      SELECT tenant_id AS "tenantId", technician_id AS "technicianId", distance_m AS "distanceM"
+        FROM platform.pool_takers_near(${this.tenantId}::uuid, ${offerId}::uuid, ${radiusM}::float8,
+                                       ${actor.type}, ${actor.id})`;
   }
 
   near(lat: number, lng: number, radiusM: number, actor: PoolActor): Promise<PoolOfferRow[]> {

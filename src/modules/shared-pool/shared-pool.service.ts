@@ -1,6 +1,8 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Actor } from '../../platform/auth/actor';
 import { AuditService } from '../../platform/audit/audit.service';
+import { TenantContext } from '../../platform/database/tenant-context';
+import { RealtimeHub } from '../../platform/realtime/realtime-hub';
 import { FieldCipher } from '../../platform/crypto/field-cipher';
 import { ORDER_ADDRESS_AAD } from '../orders/order-view';
 import { BusyTimeService, postgresCode } from '../scheduling/busy-time.service';
@@ -9,6 +11,9 @@ import { poolError } from './pool-errors';
 import { SharedPoolRepository, type PoolActor, type PoolRole } from './shared-pool.repository';
 
 const actorOf = (a: Actor): PoolActor => ({ type: a.kind, id: a.id });
+
+/** How far from the offer's district point taking stores' technicians are told of it. */
+const POOL_PUSH_RADIUS_M = 10_000;
 
 /** Runs a pool function call, turning its SQLSTATEs into HTTP answers. */
 async function pool<T>(work: () => Promise<T>): Promise<T> {
@@ -32,6 +37,8 @@ export class SharedPoolService {
     private readonly busy: BusyTimeService,
     private readonly cipher: FieldCipher,
     private readonly audit: AuditService,
+    private readonly hub: RealtimeHub,
+    private readonly tenantContext: TenantContext,
   ) {}
 
   // ---- platform operators ----
@@ -58,8 +65,36 @@ export class SharedPoolService {
     return { role: await this.repo.role() };
   }
 
-  publish(actor: Actor, orderId: string) {
-    return pool(() => this.repo.publish(orderId, actorOf(actor)));
+  /**
+   * Publishes, then tells on-duty technicians of taking stores nearby (each on their own store's
+   * `technician:{id}` topic, after commit) with the offer's minimum: never the giving store.
+   */
+  async publish(actor: Actor, orderId: string) {
+    const who = actorOf(actor);
+    const p = await pool(() => this.repo.publish(orderId, who));
+    if (p.status === 'open') {
+      const takers = await this.repo.takersNear(p.offerId, POOL_PUSH_RADIUS_M, who);
+      await this.tenantContext.afterCommit(() =>
+        Promise.all(
+          takers.map((t) =>
+            this.hub.publish(t.tenantId, `technician:${t.technicianId}`, {
+              type: 'pool.offer',
+              data: {
+                offerId: p.offerId,
+                serviceName: p.serviceName,
+                durationMinutes: p.durationMinutes,
+                startAt: p.startAt.toISOString(),
+                area: { lat: p.areaLat, lng: p.areaLng },
+                distanceKm: roundDistanceKm(t.distanceM),
+                priceFen: p.priceFen,
+                earningFen: p.takerShareFen,
+              },
+            }),
+          ),
+        ),
+      );
+    }
+    return { offerId: p.offerId, status: p.status, takerShareFen: p.takerShareFen };
   }
 
   // ---- a taking store's technician ----
