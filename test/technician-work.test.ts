@@ -307,6 +307,25 @@ describe('technician workflow, SOS and income', () => {
     }
     expect((await step(a, tok.techA!, orderB.id, 'arrive', CENTRE)).statusCode).toBe(404);
     expect((await step(a, tok.techA!, NIL, 'depart')).statusCode).toBe(404);
+    expect((await step(a, tok.techA!, orderB.id, 'extensions', { units: 1 })).statusCode).toBe(404);
+    expect((await step(b, tok.techA!, orderB.id, 'extensions', { units: 1 })).statusCode).toBe(403);
+    const extB = await f.query<{ id: string }>(
+      `INSERT INTO order_extensions (tenant_id, order_id, minutes, amount_fen, status)
+       VALUES ($1, $2, 30, 9800, 'proposed') RETURNING id`,
+      [b.id, orderB.id],
+    );
+    const confirmB = `orders/${orderB.id}/extensions/${extB.rows[0]!.id}/confirm`;
+    expect((await call('POST', a, confirmB, tok.customerA)).statusCode).toBe(404);
+    expect((await call('POST', b, confirmB, tok.customerA)).statusCode).toBe(403);
+    expect((await step(a, tok.customerA!, orderB.id, 'extensions', { units: 1 })).statusCode).toBe(403);
+    const range = await call(
+      'GET',
+      a,
+      'technician/income?from=2026-11-25T00:00:00Z&to=2026-11-01T00:00:00Z',
+      tok.techA,
+    );
+    expect(range.json().fields[0].field).toBe('from');
+    expect((await call('GET', a, 'technician/income?to=yesterday', tok.techA)).json().fields[0].field).toBe('to');
     expect(
       (await call('GET', a, 'technician/orders', tok.techA)).json().map((o: { id: string }) => o.id),
     ).not.toContain(orderB.id);
