@@ -153,27 +153,27 @@ export default defineScenario<State>({
   },
 
   async verify({ admin }, s) {
-    const one = async (sql: string) => Number((await admin.query<{ n: string }>(sql, [s.orderIds])).rows[0]!.n);
-    const won = await one(
-      `SELECT count(*) AS n FROM grab_listings WHERE status = 'taken' AND order_id = ANY($1::uuid[])`,
+    // Claims still queued behind one in flight finish within the claim's wait (3 s); then one
+    // statement, one snapshot.
+    await new Promise((r) => setTimeout(r, 3_500));
+    const { rows } = await admin.query<Record<'won' | 'mismatched' | 'twice' | 'holds' | 'overlaps', string>>(
+      `SELECT
+         (SELECT count(*) FROM grab_listings WHERE status = 'taken' AND order_id = ANY($1::uuid[])) AS won,
+         (SELECT count(*) FROM orders o JOIN grab_listings l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
+           WHERE o.id = ANY($1::uuid[])
+             AND ((l.status = 'taken') <> (o.status = 'assigned') OR o.technician_id IS DISTINCT FROM l.technician_id))
+           AS mismatched,
+         (SELECT count(*) FROM (SELECT order_id FROM order_events WHERE event = 'assign' AND order_id = ANY($1::uuid[])
+                                 GROUP BY order_id HAVING count(*) > 1) x) AS twice,
+         (SELECT count(*) FROM technician_busy WHERE active AND reference_id = ANY($1::uuid[])) AS holds,
+         (SELECT count(*) FROM technician_busy x JOIN technician_busy y
+             ON x.tenant_id = y.tenant_id AND x.technician_id = y.technician_id AND x.id < y.id AND x.during && y.during
+          WHERE x.active AND y.active AND x.reference_id = ANY($1::uuid[])) AS overlaps`,
+      [s.orderIds],
     );
-    const mismatched = await one(
-      `SELECT count(*) AS n FROM orders o JOIN grab_listings l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
-        WHERE o.id = ANY($1::uuid[])
-          AND ((l.status = 'taken') <> (o.status = 'assigned') OR o.technician_id IS DISTINCT FROM l.technician_id)`,
-    );
-    const twice = await one(
-      `SELECT count(*) AS n FROM (SELECT order_id FROM order_events WHERE event = 'assign' AND order_id = ANY($1::uuid[])
-                                   GROUP BY order_id HAVING count(*) > 1) x`,
-    );
-    const holds = await one(
-      `SELECT count(*) AS n FROM technician_busy WHERE active AND reference_id = ANY($1::uuid[])`,
-    );
-    const overlaps = await one(
-      `SELECT count(*) AS n FROM technician_busy x JOIN technician_busy y
-          ON x.tenant_id = y.tenant_id AND x.technician_id = y.technician_id AND x.id < y.id AND x.during && y.during
-       WHERE x.active AND y.active AND x.reference_id = ANY($1::uuid[])`,
-    );
+    const [won, mismatched, twice, holds, overlaps] = (
+      ['won', 'mismatched', 'twice', 'holds', 'overlaps'] as const
+    ).map((k) => Number(rows[0]![k])) as [number, number, number, number, number];
     return [
       { name: 'some orders were won', ok: won > 0, detail: `${won} of ${s.orderIds.length} taken` },
       {
