@@ -305,6 +305,29 @@ describe('grab hall (抢单)', () => {
     expect((await claim(notListed, tech!.token)).statusCode).toBe(409);
   });
 
+  it('a cancelled order leaves the hall: technicians are told, it is no longer listed or claimable', async () => {
+    const [tech] = await onDutyTechnicians(f, a.tenant, 1);
+    const orderId = await dispatchingOrder(f, one.app, a, { startAt: slotStart(45) });
+    const sse = await openSse(`${baseOf(one)}/t/${a.tenant.slug}/api/events`, tech!.token);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await open(orderId)).statusCode).toBe(200);
+    expect(((await sse.next('grab.offer')).data as { orderId: string }).orderId).toBe(orderId);
+    const cancel = await one.app.inject({
+      method: 'POST',
+      url: `/t/${a.tenant.slug}/api/orders/${orderId}/cancel`,
+      headers: { authorization: `Bearer ${ownerA}` },
+      payload: { reason: '顾客取消' },
+    });
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    expect(((await sse.next('grab.taken')).data as { orderId: string }).orderId).toBe(orderId);
+    sse.close();
+    const listing = await f.query(`SELECT status FROM grab_listings WHERE order_id = $1`, [orderId]);
+    expect(listing.rows[0]).toEqual({ status: 'closed' });
+    const late = await claim(orderId, tech!.token);
+    expect(late.statusCode).toBe(409);
+    expect(late.json().code).toBe('ALREADY_TAKEN');
+  });
+
   it('cross-store: another store’s technician gets 404 for our order at their path, 403 at ours', async () => {
     const orderId = await dispatchingOrder(f, one.app, a, { startAt: slotStart(44) });
     await open(orderId);

@@ -134,6 +134,29 @@ export class GrabRepository {
   }
 
   /**
+   * Closes an open listing unless a claim is mid-way on it (SKIP LOCKED): called while the order
+   * row is locked by another path, where waiting for the claim could deadlock with it; that claim
+   * then fails on the order's status and rolls back.
+   */
+  async closeIfFree(orderId: string): Promise<ListingRow | null> {
+    const rows = await this.db.$queryRawUnsafe<ListingRow[]>(
+      `UPDATE grab_listings SET status = 'closed', closed_at = now()
+        WHERE order_id = $1::uuid AND status = 'open'
+          AND order_id IN (SELECT order_id FROM grab_listings WHERE order_id = $1::uuid FOR UPDATE SKIP LOCKED)
+       RETURNING ${COLUMNS}`,
+      orderId,
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The order, unlocked (opening a listing must not hold the order row: claims lock listing → order). */
+  order(orderId: string) {
+    return this.db.order.findUnique({
+      where: { tenantId_id: { tenantId: this.tenantContext.tenantId(), id: orderId } },
+    });
+  }
+
+  /**
    * Open listings within `radiusM` of a point, nearest first, through platform.grab_listings_near
    * (the geo index cannot serve a query under RLS; the function filters to this store itself).
    */

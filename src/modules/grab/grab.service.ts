@@ -1,4 +1,11 @@
-import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  ConflictException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { Order } from '../../generated/prisma/client';
 import type { Actor } from '../../platform/auth/actor';
 import { TenantContext } from '../../platform/database/tenant-context';
@@ -32,7 +39,7 @@ const notFound = () => new NotFoundException({ code: 'ORDER_NOT_FOUND', message:
  * connected technician of the store hears `grab.taken` (order and time, never the winner).
  */
 @Injectable()
-export class GrabService {
+export class GrabService implements OnModuleInit {
   /** The claim in flight per order in this process (others of the same order wait on it). */
   private readonly inflight = new Map<string, Promise<ClaimResult>>();
 
@@ -44,9 +51,19 @@ export class GrabService {
     @Inject(GRAB_ASSIGNER) private readonly assigner: GrabAssigner,
   ) {}
 
+  onModuleInit(): void {
+    // Assigned some other way (auto offer, staff) or cancelled: out of the hall, and everyone told.
+    for (const status of ['assigned', 'cancelled']) {
+      this.transitions.onEnter(status, async (order) => {
+        const closed = await this.repo.closeIfFree(order.id);
+        if (closed) await this.announceTaken(closed);
+      });
+    }
+  }
+
   /** Staff put a dispatching order into the grab hall by hand: pushed to everyone eligible nearby. */
   async open(orderId: string): Promise<{ orderId: string; status: string; pushedTo: number }> {
-    const order = await this.transitions.lock(orderId);
+    const order = await this.repo.order(orderId);
     if (!order) throw notFound();
     return this.openFor(order, null);
   }
