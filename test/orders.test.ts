@@ -5,6 +5,7 @@ import { OrdersPaymentPort } from '../src/modules/orders/orders-payment.port';
 import { Factory, type TestTenant } from './support/factories';
 import { createTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { topUpWallet } from './support/payment-fixtures';
 import { FAR, orderCustomer, orderStore, orderTechnician, tomorrowAt, type OrderStore } from './support/order-fixtures';
 
 describe('quotes and orders', () => {
@@ -369,9 +370,10 @@ describe('quotes and orders', () => {
       const techId = await orderTechnician(f, a);
       const q = await quote(storeA, c, { technicianId: techId, startAt: tomorrowAt(13) });
       const o = (await book(a, c.token, q.id)).json();
-      await t.app
-        .get(TenantContext)
-        .run(a.id, () => t.app.get(OrdersPaymentPort).markPaid(o.id, { paymentId: 'p3', amountFen: q.totalFen }));
+      // Paid for real (stored balance), so the cancellation's refund has a payment to go back through.
+      await topUpWallet(t.app, a.id, c.id, q.totalFen);
+      const paid = await call('POST', a, `orders/${o.id}/pay`, c.token, { method: 'balance' });
+      expect(paid.statusCode, paid.body).toBeLessThan(300);
       for (const event of ['accept', 'depart']) {
         const r = await call('POST', a, `orders/${o.id}/transitions`, token('managerA'), { event });
         expect(r.statusCode, r.body).toBe(200);
@@ -387,8 +389,11 @@ describe('quotes and orders', () => {
         technicianShareFen: Math.floor(fee / 2),
         status: 'pending',
       });
+      // The request is executed as soon as the cancel commits: the refundable part goes back to the wallet.
       const rr = await f.query(`SELECT amount_fen, status FROM refund_requests WHERE order_id = $1`, [o.id]);
-      expect(rr.rows).toEqual([{ amount_fen: q.totalFen - fee, status: 'pending' }]);
+      expect(rr.rows).toEqual([{ amount_fen: q.totalFen - fee, status: 'executed' }]);
+      const ord = await f.query(`SELECT refunded_fen FROM orders WHERE id = $1`, [o.id]);
+      expect(ord.rows[0]!.refunded_fen).toBe(q.totalFen - fee);
     });
 
     it('technician sees the address only while the job is theirs; 加钟 extends end, busy time and the charge', async () => {
