@@ -46,18 +46,16 @@ describe('payments.reconcile job', () => {
     const merchantId = JSON.parse(
       signedSandboxCallback(t.app, a.id, { outTradeNo: 'x', amountFen: 1 }).body,
     ).merchantId;
-    t.app
-      .get(PaymentProviderRegistry)
-      .sandbox!.complete(
-        {
-          outTradeNo: payment.outTradeNo,
-          status: 'succeeded',
-          amountFen: payment.amountFen,
-          currency: 'CNY',
-          merchantId,
-        },
-        new Date(),
-      );
+    t.app.get(PaymentProviderRegistry).sandbox!.complete(
+      {
+        outTradeNo: payment.outTradeNo,
+        status: 'succeeded',
+        amountFen: payment.amountFen,
+        currency: 'CNY',
+        merchantId,
+      },
+      new Date(),
+    );
     await f.query(`UPDATE payments SET created_at = now() - interval '2 minutes' WHERE id = $1`, [payment.id]);
 
     const deadline = Date.now() + 15_000;

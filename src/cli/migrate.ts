@@ -5,7 +5,9 @@ import { migrate } from '../platform/database/migrator';
 async function main(): Promise<void> {
   const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    console.error('DATABASE_URL is required (a role that may create roles, e.g. postgres://postgres@127.0.0.1:5432/massage)');
+    console.error(
+      'DATABASE_URL is required (a role that may create roles, e.g. postgres://postgres@127.0.0.1:5432/massage)',
+    );
     process.exit(78);
   }
   const applied = await migrate({ adminUrl, appPassword: process.env.APP_DB_PASSWORD, log: (m) => console.log(m) });

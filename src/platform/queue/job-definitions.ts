@@ -1,11 +1,7 @@
 import type { MailJobPayload } from '../mail/mail-message';
 import type { TechnicianReviewNoticePayload } from '../../modules/technicians/technician-notice';
 import type { OrderTimerPayload } from '../../modules/orders/order-timers';
-import type {
-  DispatchStartPayload,
-  GrabStepPayload,
-  OfferTimeoutPayload,
-} from '../../modules/dispatch/dispatch-jobs';
+import type { DispatchStartPayload, GrabStepPayload, OfferTimeoutPayload } from '../../modules/dispatch/dispatch-jobs';
 import type { ReconcilePayload } from '../../modules/payments/reconciliation.scheduler';
 import type { NotificationSmsPayload } from '../../modules/notifications/notification-sms.job';
 
