@@ -1,34 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQuery } from '../../../platform/http/page-query.dto';
 
 export const TENANT_STATUSES = ['pending', 'active', 'suspended', 'rejected'] as const;
 
-export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize: number = 20;
-}
-
-export class ListTenantsQueryDto extends PageQueryDto {
+export class ListTenantsQueryDto extends PageQuery {
   @ApiPropertyOptional({ enum: TENANT_STATUSES })
   @IsOptional()
   @IsIn(TENANT_STATUSES)
   status?: (typeof TENANT_STATUSES)[number];
 }
 
-export class ListAuditQueryDto extends PageQueryDto {
+export class ListAuditQueryDto extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'only events about this store' })
   @IsOptional()
   @IsUUID()

@@ -16,6 +16,8 @@ import {
   MinLength,
 } from 'class-validator';
 import { MAX_REVIEW_TAGS, REPORT_REASONS, REVIEW_TAG_CODES, type ReportReason, type ReviewTag } from '../review-tags';
+import { PageQuery } from '../../../platform/http/page-query.dto';
+export { PageQuery };
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -94,23 +96,6 @@ export class ReportReviewDto {
   @IsString()
   @MaxLength(500)
   details?: string;
-}
-
-export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize: number = 20;
 }
 
 export class ListReviewsQuery extends PageQuery {
