@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.spec.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/pg-idle-errors.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,
