@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from '../src/platform/database/prisma';
 import { TenantContext } from '../src/platform/database/tenant-context';
@@ -89,19 +90,60 @@ describe('pool bleed', () => {
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND usename = 'massage_app'`,
         [db.name],
       );
-      expect(rows[0]!.n).toBeLessThanOrEqual(3);
+      // Two pools of DB_POOL_MAX each: Prisma's and the plain-pg one (runSql), which this route uses.
+      expect(rows[0]!.n).toBeLessThanOrEqual(2 * 3);
     });
   });
 
   describe('TenantContext.run on a pool of 2', () => {
     let prisma: PrismaClient;
+    let sqlPool: pg.Pool;
     let sut: TenantContext;
     beforeAll(() => {
       prisma = createPrismaClient(db.appUrl, 2);
-      sut = new TenantContext(prisma);
+      sqlPool = new pg.Pool({ connectionString: db.appUrl, max: 2 });
+      sut = new TenantContext(prisma, sqlPool);
     });
     afterAll(async () => {
       await prisma?.$disconnect();
+      await sqlPool?.end();
+    });
+
+    it('keeps interleaved SQL units of work (runSql) of A and B apart and clears the setting after them', async () => {
+      const units = Array.from({ length: 40 }, (_, i) => {
+        const store = i % 2 === 0 ? storeA : storeB;
+        return sut.runSql(store.id, async (sql) => {
+          await sql.query('SELECT pg_sleep($1::float8)', [(i % 5) / 1000]);
+          const { rows } = await sut.sql().query<{ tenant_id: string }>('SELECT tenant_id FROM customers');
+          if (i % 7 === 0) throw new Error('rolled back');
+          return { store, rows };
+        });
+      });
+      const settled = await Promise.allSettled(units);
+      expect(settled.filter((s) => s.status === 'rejected')).toHaveLength(6);
+      for (const s of settled) {
+        if (s.status !== 'fulfilled') continue;
+        expect(s.value.rows).toHaveLength(PER_STORE);
+        expect(s.value.rows.every((r) => r.tenant_id === s.value.store.id)).toBe(true);
+      }
+      // Both pooled connections, reused without a unit of work: no setting, nothing visible.
+      const after = await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          const c = await sqlPool.connect();
+          try {
+            const r = await c.query<{ n: number; s: string | null }>(
+              `SELECT count(*)::int AS n, current_setting('app.tenant_id', true) AS s FROM customers`,
+            );
+            return r.rows[0]!;
+          } finally {
+            c.release();
+          }
+        }),
+      );
+      for (const a of after) {
+        expect(a.n).toBe(0);
+        expect(a.s ?? '').toBe('');
+      }
     });
 
     it('keeps interleaved units of work of A and B apart', async () => {

@@ -13,42 +13,46 @@ const SUMMARY = {
 
 export type CustomerSummary = Prisma.CustomerGetPayload<{ select: typeof SUMMARY }>;
 
+interface CustomerRow {
+  id: string;
+  phone_masked: string;
+  nickname: string | null;
+  created_at: Date;
+  last_login_at: Date | null;
+}
+
+/** `%` and `_` typed by the user are literal characters, not wildcards. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 @Injectable()
 export class CustomersRepository {
   constructor(private readonly tenantContext: TenantContext) {}
 
   /**
    * Keyset pagination in primary-key order: `(tenant_id, id)` is the PK, so a page is an index
-   * range scan with no sort, and the cursor is simply the last id. (Newest-first with Prisma's
-   * `cursor` option would drop the LIMIT and paginate in memory in Prisma 7, and a hand-made
-   * `created_at` keyset loses the microseconds JavaScript dates cannot hold.)
-   *
-   * With no `q` and no cursor, for a store manager (whose CASL rule adds no condition) this is
-   * exactly what runs (captured from Prisma's query log) — the `tenant-read` benchmark scenario, mirrored by the bare baseline:
-   *
-   *   BEGIN;
-   *   SELECT set_config('app.tenant_id', $1, true);
-   *   SELECT "public"."customers"."tenant_id", "public"."customers"."id",
-   *          "public"."customers"."phone_masked", "public"."customers"."nickname",
-   *          "public"."customers"."created_at", "public"."customers"."last_login_at"
-   *     FROM "public"."customers"
-   *    WHERE "public"."customers"."tenant_id" = $1
-   *    ORDER BY "public"."customers"."id" ASC
-   *    LIMIT $2 OFFSET $3;             -- $1 = tenant id, $2 = limit + 1 (21), $3 = 0
-   *   COMMIT;
-   *
-   * With a cursor the WHERE gains `AND "public"."customers"."id" > $2`. RLS adds
-   * `tenant_id = (SELECT current_tenant_id())` on top of the explicit tenant filter.
+   * range scan with no sort and the cursor is simply the last id. This is the `tenant-read`
+   * benchmark path, so it runs as plain SQL inside TenantContext.runSql (the route is marked
+   * @SqlUnitOfWork): `BEGIN; set_config(...)` in one round trip, then the statement below, then
+   * COMMIT. RLS adds `tenant_id = (SELECT current_tenant_id())` on top of the explicit filter.
+   * Only roles whose read rule has no conditions reach it (canListAllCustomers), so CASL adds no
+   * filter of its own here.
    */
-  list(where: Prisma.CustomerWhereInput, take: number, afterId?: string): Promise<CustomerSummary[]> {
-    const tenantId = this.tenantContext.tenantId();
-    const after: Prisma.CustomerWhereInput[] = afterId ? [{ id: { gt: afterId } }] : [];
-    return this.tenantContext.db().customer.findMany({
-      where: { AND: [{ tenantId }, ...after, where] },
-      select: SUMMARY,
-      orderBy: { id: 'asc' },
-      take,
-    });
+  async list(take: number, afterId?: string, q?: string): Promise<CustomerSummary[]> {
+    const args: unknown[] = [this.tenantContext.tenantId(), take];
+    let sql = `SELECT id, phone_masked, nickname, created_at, last_login_at FROM customers WHERE tenant_id = $1`;
+    if (afterId) sql += ` AND id > $${args.push(afterId)}`;
+    const text = q?.trim();
+    if (text && /^\d{4}$/.test(text)) sql += ` AND phone_masked LIKE '%' || $${args.push(text)}`;
+    else if (text) sql += ` AND nickname ILIKE '%' || $${args.push(escapeLike(text))} || '%'`;
+    sql += ' ORDER BY id ASC LIMIT $2';
+    const { rows } = await this.tenantContext.sql().query<CustomerRow>(sql, args);
+    return rows.map((r) => ({
+      id: r.id,
+      phoneMasked: r.phone_masked,
+      nickname: r.nickname,
+      createdAt: r.created_at,
+      lastLoginAt: r.last_login_at,
+    }));
   }
 
   findOne(where: Prisma.CustomerWhereInput, id: string): Promise<CustomerSummary | null> {

@@ -1,8 +1,9 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import pg from 'pg';
 import { APP_CONFIG } from '../../config/load-config';
 import type { AppConfig } from '../../config/config.schema';
 import { createPrismaClient, type PrismaClient } from './prisma';
-import { PRISMA } from './database.tokens';
+import { PRISMA, SQL_POOL } from './database.tokens';
 import { TenantContext } from './tenant-context';
 
 @Global()
@@ -13,14 +14,27 @@ import { TenantContext } from './tenant-context';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => createPrismaClient(config.APP_DATABASE_URL, config.DB_POOL_MAX),
     },
+    {
+      // Plain pg for TenantContext.runSql (hot read paths); same role, so the same RLS.
+      provide: SQL_POOL,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => {
+        const pool = new pg.Pool({ connectionString: config.APP_DATABASE_URL, max: config.DB_POOL_MAX });
+        pool.on('error', () => undefined); // an idle client dropped by the server is replaced on next use
+        return pool;
+      },
+    },
     TenantContext,
   ],
-  exports: [PRISMA, TenantContext],
+  exports: [PRISMA, SQL_POOL, TenantContext],
 })
 export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(SQL_POOL) private readonly pool: pg.Pool,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.prisma.$disconnect();
+    await Promise.all([this.prisma.$disconnect(), this.pool.end()]);
   }
 }

@@ -1,1 +1,2 @@
 export const PRISMA = Symbol('PRISMA');
+export const SQL_POOL = Symbol('SQL_POOL');

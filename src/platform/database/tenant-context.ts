@@ -1,11 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type pg from 'pg';
 import type { Db, PrismaClient } from './prisma';
-import { PRISMA } from './database.tokens';
+import { PRISMA, SQL_POOL } from './database.tokens';
 
 interface Scope {
   readonly tenantId: string;
-  readonly db: Db;
+  /** Prisma transaction client (run), or … */
+  readonly db?: Db;
+  /** … a raw pg connection inside BEGIN (runSql). */
+  readonly sql?: pg.PoolClient;
   readonly afterCommit: Array<() => Promise<unknown> | unknown>;
 }
 
@@ -28,7 +32,10 @@ export class TenantContext {
   private readonly als = new AsyncLocalStorage<Scope>();
   private readonly logger = new Logger(TenantContext.name);
 
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(SQL_POOL) private readonly pool: pg.Pool,
+  ) {}
 
   async run<T>(tenantId: string, work: (db: Db) => Promise<T>): Promise<T> {
     if (!UUID.test(tenantId)) throw new Error(`invalid tenant id: ${JSON.stringify(tenantId)}`);
@@ -36,6 +43,7 @@ export class TenantContext {
     if (current) {
       // Nested use joins the open unit of work; a different tenant inside it is a bug.
       if (current.tenantId !== tenantId) throw new Error('cannot switch tenant inside a tenant context');
+      if (!current.db) throw new Error('cannot open a Prisma unit of work inside a runSql one');
       return work(current.db);
     }
     const afterCommit: Scope['afterCommit'] = [];
@@ -43,6 +51,40 @@ export class TenantContext {
       await db.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
       return this.als.run({ tenantId, db, afterCommit }, () => work(db));
     });
+    await this.runAfterCommit(tenantId, afterCommit);
+    return result;
+  }
+
+  /**
+   * The same unit of work on a plain pg connection, for hot read paths where Prisma's interactive
+   * transaction costs more than the query: `BEGIN` and the transaction-local tenant setting go in
+   * one round trip, RLS applies exactly as in run(). Repositories use sql() inside it.
+   */
+  async runSql<T>(tenantId: string, work: (sql: pg.PoolClient) => Promise<T>): Promise<T> {
+    if (!UUID.test(tenantId)) throw new Error(`invalid tenant id: ${JSON.stringify(tenantId)}`);
+    if (this.als.getStore()) throw new Error('runSql cannot be nested in another unit of work');
+    const afterCommit: Scope['afterCommit'] = [];
+    const client = await this.pool.connect();
+    let result: T;
+    try {
+      // The id is a validated uuid, so inlining it is safe; a simple query may hold two statements.
+      await client.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)`);
+      result = await this.als.run({ tenantId, sql: client, afterCommit }, () => work(client));
+      await client.query('COMMIT');
+    } catch (e) {
+      const broken = await client.query('ROLLBACK').then(
+        () => false,
+        () => true,
+      );
+      client.release(broken);
+      throw e;
+    }
+    client.release();
+    await this.runAfterCommit(tenantId, afterCommit);
+    return result;
+  }
+
+  private async runAfterCommit(tenantId: string, afterCommit: Scope['afterCommit']): Promise<void> {
     // Outside the transaction's async context, so hooks cannot touch the finished transaction.
     await this.als.exit(async () => {
       for (const hook of afterCommit) {
@@ -53,7 +95,6 @@ export class TenantContext {
         }
       }
     });
-    return result;
   }
 
   /**
@@ -70,7 +111,16 @@ export class TenantContext {
   db(): Db {
     const scope = this.als.getStore();
     if (!scope) throw new MissingTenantContextError();
+    if (!scope.db) throw new Error('this unit of work is SQL-only (runSql): use sql()');
     return scope.db;
+  }
+
+  /** The pg connection of the current runSql unit of work. */
+  sql(): pg.PoolClient {
+    const scope = this.als.getStore();
+    if (!scope) throw new MissingTenantContextError();
+    if (!scope.sql) throw new Error('this unit of work is a Prisma transaction (run): use db()');
+    return scope.sql;
   }
 
   tenantId(): string {

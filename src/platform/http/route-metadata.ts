@@ -4,6 +4,7 @@ export const IS_PUBLIC = 'route:public';
 export const TENANT_SCOPED = 'route:tenant-scoped';
 export const ALLOW_CLOSED_STORE = 'route:allow-closed-store';
 export const NO_TRANSACTION = 'route:no-transaction';
+export const SQL_UNIT_OF_WORK = 'route:sql-unit-of-work';
 
 /** No sign-in needed. A valid token, if sent, still identifies the actor. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
@@ -19,3 +20,6 @@ export const AllowClosedStore = () => SetMetadata(ALLOW_CLOSED_STORE, true);
  * checked, but no transaction is held open for the whole request.
  */
 export const NoTransaction = () => SetMetadata(NO_TRANSACTION, true);
+
+/** The handler's unit of work is TenantContext.runSql (plain pg, same RLS): for hot read paths. */
+export const SqlUnitOfWork = () => SetMetadata(SQL_UNIT_OF_WORK, true);

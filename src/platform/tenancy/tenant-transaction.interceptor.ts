@@ -1,7 +1,7 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { NO_TRANSACTION } from '../http/route-metadata';
+import { NO_TRANSACTION, SQL_UNIT_OF_WORK } from '../http/route-metadata';
 import { appRequest } from '../http/request-context';
 import { TenantContext } from '../database/tenant-context';
 import { keepsWrites } from '../database/keep-writes';
@@ -26,14 +26,16 @@ export class TenantTransactionInterceptor implements NestInterceptor {
     if (this.reflector.getAllAndOverride<boolean>(NO_TRANSACTION, [ctx.getHandler(), ctx.getClass()])) {
       return next.handle();
     }
-    const outcome = this.tenantContext.run(tenant.id, async (): Promise<Outcome> => {
+    const work = async (): Promise<Outcome> => {
       try {
         return { value: await lastValueFrom(next.handle(), { defaultValue: undefined }) };
       } catch (error) {
         if (keepsWrites(error)) return { error };
         throw error;
       }
-    });
+    };
+    const sqlOnly = this.reflector.getAllAndOverride<boolean>(SQL_UNIT_OF_WORK, [ctx.getHandler(), ctx.getClass()]);
+    const outcome = sqlOnly ? this.tenantContext.runSql(tenant.id, work) : this.tenantContext.run(tenant.id, work);
     return from(
       outcome.then((o) => {
         if ('error' in o) throw o.error;
