@@ -34,4 +34,5 @@ USER 10001:10001
 EXPOSE 3000
 # API by default; the chart runs the same image with RUN_WORKERS=true for workers and
 # `node dist/src/cli/migrate.js` for the migration hook.
-CMD ["node", "dist/src/main.js"]
+# Heap limits as in `npm run start:prod`: V8 otherwise sizes the heap from the host's memory.
+CMD ["node", "--max-old-space-size=192", "--max-semi-space-size=8", "dist/src/main.js"]

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -19,6 +19,17 @@ import type { Scenario } from './lib/scenario';
  */
 const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
+
+/** The API runs with the production node flags of `npm run start:prod` (heap limits). */
+const PROD_NODE_ARGS = ((): string => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  return (pkg.scripts['start:prod'] ?? '')
+    .split(' ')
+    .filter((a) => a.startsWith('--'))
+    .join(' ');
+})();
 const RESULTS = join(ROOT, 'load-tests', 'results', 'latest.json');
 
 const POOL_MAX = 10;
@@ -54,7 +65,7 @@ async function runScenario(s: Scenario, kit: AppKit, secrets: BenchSecrets): Pro
     cleanups.push(() => dropRedisPrefix(redisUrl, prefix));
     const apiPort = await freePort();
     // BENCH_API_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the API under load.
-    const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? PROD_NODE_ARGS).split(' ').filter(Boolean);
     const api = new ServerProcess('api', apiPort, process.execPath, [...nodeArgs, join(DIST, 'src', 'main.js')], {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
