@@ -16,6 +16,8 @@ export const configSchema = z.object({
   /** Connection the app uses: the massage_app role (RLS enforced). */
   APP_DATABASE_URL: z.url({ error: 'APP_DATABASE_URL must be a postgres:// URL' }),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** How long a unit of work may wait for a pooled connection before failing (ms). */
+  DB_TX_MAX_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   /** Namespace for every Redis key and BullMQ queue of this deployment. */
   REDIS_PREFIX: z

@@ -68,10 +68,15 @@ export class DispatchWorld {
       [this.a.id, t.id, CENTRE.lat + (o.km ?? 1) * KM, CENTRE.lng, online, o.rating ?? 4.5],
     );
     if (o.shifts ?? true) {
-      // 06:00 → 05:59 the next day, every weekday: on shift around the clock but for one minute
+      // On shift around the clock but for one minute a day. The minute off sits three hours before
+      // now (store time), so no order the tests place in the coming hours ever straddles it,
+      // whatever time of day the suite runs.
       await this.f.query(
         `INSERT INTO shift_templates (tenant_id, technician_id, weekday, start_time, end_time)
-         SELECT $1, $2, d, '06:00', '05:59' FROM generate_series(1, 7) d`,
+         SELECT $1, $2, d,
+                date_trunc('minute', now() AT TIME ZONE 'Asia/Shanghai' - interval '3 hours')::time,
+                date_trunc('minute', now() AT TIME ZONE 'Asia/Shanghai' - interval '3 hours 1 minute')::time
+           FROM generate_series(1, 7) d`,
         [this.a.id, t.id],
       );
     }

@@ -12,14 +12,19 @@ import { TenantContext } from './tenant-context';
     {
       provide: PRISMA,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => createPrismaClient(config.APP_DATABASE_URL, config.DB_POOL_MAX),
+      useFactory: (config: AppConfig) =>
+        createPrismaClient(config.APP_DATABASE_URL, config.DB_POOL_MAX, config.DB_TX_MAX_WAIT_MS),
     },
     {
       // Plain pg for TenantContext.runSql (hot read paths); same role, so the same RLS.
       provide: SQL_POOL,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
-        const pool = new pg.Pool({ connectionString: config.APP_DATABASE_URL, max: config.DB_POOL_MAX });
+        const pool = new pg.Pool({
+          connectionString: config.APP_DATABASE_URL,
+          max: config.DB_POOL_MAX,
+          connectionTimeoutMillis: config.DB_TX_MAX_WAIT_MS,
+        });
         pool.on('error', () => undefined); // an idle client dropped by the server is replaced on next use
         return pool;
       },
