@@ -40,6 +40,7 @@ export class DatabaseModule implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.prisma.$disconnect(), this.pool.end()]);
+    // Idempotent: the dev launcher and Nest's own signal hooks may both close the app.
+    await Promise.all([this.prisma.$disconnect(), this.pool.ended ? undefined : this.pool.end()]);
   }
 }
