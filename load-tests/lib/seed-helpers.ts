@@ -49,3 +49,64 @@ export async function seedCustomers(ctx: SeedContext, store: SeededStore, count:
     );
   }
 }
+
+/** One customer with a home address at `at`, sealed with the app's keys as the API would. */
+export async function seedCustomerWithAddress(
+  ctx: SeedContext,
+  store: SeededStore,
+  phone: string,
+  at: { lat: number; lng: number },
+): Promise<{ customerId: string; addressId: string }> {
+  const sealed = (table: string) => ctx.app.cipher.encrypt(phone, `${store.id}:${table}.phone`);
+  const customer = await ctx.admin.query<{ id: string }>(
+    `INSERT INTO customers (tenant_id, phone_enc, phone_hash, phone_masked) VALUES ($1, $2, $3, $4) RETURNING id`,
+    [store.id, sealed('customers'), ctx.app.hasher.hash('phone', phone), ctx.app.maskPhone(phone)],
+  );
+  const customerId = customer.rows[0]!.id;
+  const address = await ctx.admin.query<{ id: string }>(
+    `INSERT INTO customer_addresses (tenant_id, customer_id, contact_name, phone_enc, phone_hash, phone_masked, lat, lng,
+                                     address_text, house_number, kind)
+     VALUES ($1, $2, '王女士', $3, $4, $5, $6, $7, '上海市黄浦区人民大道', '1号', 'home') RETURNING id`,
+    [
+      store.id,
+      customerId,
+      sealed('customer_addresses'),
+      ctx.app.hasher.hash('phone', phone),
+      ctx.app.maskPhone(phone),
+      at.lat,
+      at.lng,
+    ],
+  );
+  return { customerId, addressId: address.rows[0]!.id };
+}
+
+/**
+ * `count` approved technicians, online, placed on a grid around `centre` (`perRow` per row,
+ * ~200 m apart); phones are `{phonePrefix}` + a 6-digit index.
+ */
+export async function seedOnlineTechnicians(
+  ctx: SeedContext,
+  store: SeededStore,
+  opts: { count: number; phonePrefix: string; perRow: number; centre: { lat: number; lng: number } },
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < opts.count; i++) {
+    const p = `${opts.phonePrefix}${String(i).padStart(6, '0')}`;
+    const t = await ctx.admin.query<{ id: string }>(
+      `INSERT INTO technicians (tenant_id, phone_enc, phone_hash, phone_masked, name, status, online, online_since,
+                                last_lat, last_lng, located_at)
+       VALUES ($1, $2, $3, $4, $5, 'approved', true, now(), $6, $7, now()) RETURNING id`,
+      [
+        store.id,
+        ctx.app.cipher.encrypt(p, `${store.id}:technicians.phone`),
+        ctx.app.hasher.hash('phone', p),
+        ctx.app.maskPhone(p),
+        `技师${i + 1}`,
+        opts.centre.lat + ((i % opts.perRow) - opts.perRow / 2) * 0.002,
+        opts.centre.lng + (Math.floor(i / opts.perRow) - 5) * 0.002,
+      ],
+    );
+    ids.push(t.rows[0]!.id);
+  }
+  return ids;
+}

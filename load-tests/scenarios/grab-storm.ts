@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RequestSpec } from 'autocannon';
 import type { QueryResultRow } from 'pg';
 import { defineScenario } from '../lib/scenario';
-import { seedStore } from '../lib/seed-helpers';
+import { seedCustomerWithAddress, seedOnlineTechnicians, seedStore } from '../lib/seed-helpers';
 
 interface State {
   slug: string;
@@ -44,50 +44,16 @@ export default defineScenario<State>({
       `INSERT INTO services (tenant_id, category_id, name_zh) VALUES ($1, $2, '全身推拿') RETURNING id`,
       [store.id, cat.rows[0]!.id],
     );
-    const phone = '13800000000';
-    const customer = await q(
-      `INSERT INTO customers (tenant_id, phone_enc, phone_hash, phone_masked) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [
-        store.id,
-        ctx.app.cipher.encrypt(phone, `${store.id}:customers.phone`),
-        ctx.app.hasher.hash('phone', phone),
-        ctx.app.maskPhone(phone),
-      ],
-    );
-    const address = await q(
-      `INSERT INTO customer_addresses (tenant_id, customer_id, contact_name, phone_enc, phone_hash, phone_masked, lat, lng,
-                                       address_text, house_number, kind)
-       VALUES ($1, $2, '王女士', $3, $4, $5, $6, $7, '上海市黄浦区人民大道', '1号', 'home') RETURNING id`,
-      [
-        store.id,
-        customer.rows[0]!.id,
-        ctx.app.cipher.encrypt(phone, `${store.id}:customer_addresses.phone`),
-        ctx.app.hasher.hash('phone', phone),
-        ctx.app.maskPhone(phone),
-        CENTRE.lat,
-        CENTRE.lng,
-      ],
-    );
+    const { customerId, addressId } = await seedCustomerWithAddress(ctx, store, '13800000000', CENTRE);
+    const ids = await seedOnlineTechnicians(ctx, store, {
+      count: TECHNICIANS,
+      phonePrefix: '13600',
+      perRow: 20,
+      centre: CENTRE,
+    });
     const tokens: string[] = [];
-    for (let i = 0; i < TECHNICIANS; i++) {
-      const p = `13600${String(i).padStart(6, '0')}`;
-      const t = await q(
-        `INSERT INTO technicians (tenant_id, phone_enc, phone_hash, phone_masked, name, status, online, online_since,
-                                  last_lat, last_lng, located_at)
-         VALUES ($1, $2, $3, $4, $5, 'approved', true, now(), $6, $7, now()) RETURNING id`,
-        [
-          store.id,
-          ctx.app.cipher.encrypt(p, `${store.id}:technicians.phone`),
-          ctx.app.hasher.hash('phone', p),
-          ctx.app.maskPhone(p),
-          `技师${i + 1}`,
-          CENTRE.lat + ((i % 20) - 10) * 0.002,
-          CENTRE.lng + (Math.floor(i / 20) - 5) * 0.002,
-        ],
-      );
-      tokens.push(
-        await ctx.app.accessToken({ id: t.rows[0]!.id, role: 'technician', tenantId: store.id, kind: 'technician' }),
-      );
+    for (const id of ids) {
+      tokens.push(await ctx.app.accessToken({ id, role: 'technician', tenantId: store.id, kind: 'technician' }));
     }
     // Orders in `dispatching` and their open listings, pushed to every technician (offered_to).
     const { rows } = await q<{ id: string }>(
@@ -116,7 +82,7 @@ export default defineScenario<State>({
               19800, 9900, (SELECT array_agg(id) FROM technicians WHERE tenant_id = $1)
          FROM o ORDER BY o.start_at, o.id
        RETURNING order_id AS id`,
-      [store.id, customer.rows[0]!.id, svc.rows[0]!.id, address.rows[0]!.id, randomBytes(48), CENTRE.lat, CENTRE.lng],
+      [store.id, customerId, svc.rows[0]!.id, addressId, randomBytes(48), CENTRE.lat, CENTRE.lng],
     );
     // Interleave slots so consecutive orders are in different slots (a technician's wins spread out).
     const orderIds: string[] = [];

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { QueryResultRow } from 'pg';
 import { defineScenario } from '../lib/scenario';
-import { seedStore } from '../lib/seed-helpers';
+import { seedCustomerWithAddress, seedOnlineTechnicians, seedStore } from '../lib/seed-helpers';
 
 interface State {
   slug: string;
@@ -45,49 +45,15 @@ export default defineScenario<State>({
       `INSERT INTO services (tenant_id, category_id, name_zh) VALUES ($1, $2, '全身推拿') RETURNING id`,
       [store.id, cat.rows[0]!.id],
     );
-    const phone = '13800000001';
-    const customer = await q(
-      `INSERT INTO customers (tenant_id, phone_enc, phone_hash, phone_masked) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [
-        store.id,
-        ctx.app.cipher.encrypt(phone, `${store.id}:customers.phone`),
-        ctx.app.hasher.hash('phone', phone),
-        ctx.app.maskPhone(phone),
-      ],
-    );
-    const customerId = customer.rows[0]!.id;
-    const address = await q(
-      `INSERT INTO customer_addresses (tenant_id, customer_id, contact_name, phone_enc, phone_hash, phone_masked, lat, lng,
-                                       address_text, house_number, kind)
-       VALUES ($1, $2, '王女士', $3, $4, $5, $6, $7, '上海市黄浦区人民大道', '1号', 'home') RETURNING id`,
-      [
-        store.id,
-        customerId,
-        ctx.app.cipher.encrypt(phone, `${store.id}:customer_addresses.phone`),
-        ctx.app.hasher.hash('phone', phone),
-        ctx.app.maskPhone(phone),
-        CENTRE.lat,
-        CENTRE.lng,
-      ],
-    );
+    const { customerId, addressId } = await seedCustomerWithAddress(ctx, store, '13800000001', CENTRE);
+    const ids = await seedOnlineTechnicians(ctx, store, {
+      count: TECHNICIANS,
+      phonePrefix: '13500',
+      perRow: 10,
+      centre: CENTRE,
+    });
     const technicianTokens: string[] = [];
-    for (let i = 0; i < TECHNICIANS; i++) {
-      const p = `13500${String(i).padStart(6, '0')}`;
-      const t = await q(
-        `INSERT INTO technicians (tenant_id, phone_enc, phone_hash, phone_masked, name, status, online, online_since,
-                                  last_lat, last_lng, located_at)
-         VALUES ($1, $2, $3, $4, $5, 'approved', true, now(), $6, $7, now()) RETURNING id`,
-        [
-          store.id,
-          ctx.app.cipher.encrypt(p, `${store.id}:technicians.phone`),
-          ctx.app.hasher.hash('phone', p),
-          ctx.app.maskPhone(p),
-          `技师${i + 1}`,
-          CENTRE.lat + ((i % 10) - 5) * 0.002,
-          CENTRE.lng + (Math.floor(i / 10) - 5) * 0.002,
-        ],
-      );
-      const id = t.rows[0]!.id;
+    for (const id of ids) {
       await q(
         `INSERT INTO shift_templates (tenant_id, technician_id, weekday, start_time, end_time)
          SELECT $1::uuid, $2::uuid, d, time '00:00', time '23:59' FROM generate_series(1, 7) d`,
@@ -118,7 +84,7 @@ export default defineScenario<State>({
               q.start_at, q.end_at, '[]', 19800, 0, 19800, $5, 'home', $6, $7, '138****0001', md5(q.id::text), $5,
               now() + interval '1 hour'
          FROM q ORDER BY q.start_at RETURNING id`,
-      [store.id, customerId, svc.rows[0]!.id, address.rows[0]!.id, randomBytes(48), CENTRE.lat, CENTRE.lng],
+      [store.id, customerId, svc.rows[0]!.id, addressId, randomBytes(48), CENTRE.lat, CENTRE.lng],
     );
     return {
       slug: store.slug,
