@@ -169,6 +169,8 @@ describe('judge', () => {
     p50_ms: 3,
     p99_ms: 12,
     p95_ms: 8,
+    baseline_p50_ms: 2,
+    baseline_p99_ms: 6,
     errors: 0,
     rss_mb: 150,
     rss_idle_mb: 120,

@@ -18,8 +18,6 @@ export interface PhaseOptions {
   requests: RequestSpec[];
   connections: number;
   durationSec: number;
-  /** Fixed offered load (requests/s over all connections); latencies are corrected for coordinated omission. */
-  overallRate?: number;
   expectedStatuses?: readonly number[];
 }
 
@@ -32,7 +30,6 @@ export function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
         duration: opts.durationSec,
         requests: opts.requests,
         timeout: 10,
-        ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
       },
       (err, result) => (err ? reject(err) : resolve(summarise(result, opts.expectedStatuses ?? []))),
     );

@@ -1,5 +1,6 @@
 import type { RequestSpec } from 'autocannon';
 import type pg from 'pg';
+import { runArrivalPhase } from './arrival-driver';
 import { runPhase, type PhaseResult } from './load-driver';
 import type { ServerProcess } from './processes';
 import type { Measured } from './report';
@@ -22,14 +23,16 @@ export async function loadPhases(
   baseline: ServerProcess | undefined,
   expectedStatuses: readonly number[],
 ): Promise<LoadFigures> {
-  const phase = (server: ServerProcess, connections: number, durationSec: number, overallRate?: number) =>
-    runPhase({
+  const phase = (server: ServerProcess, connections: number, durationSec: number) =>
+    runPhase({ url: server.baseUrl, requests, connections, durationSec, expectedStatuses });
+  const fixedRate = (server: ServerProcess) =>
+    runArrivalPhase({
       url: server.baseUrl,
       requests,
-      connections,
-      durationSec,
+      iterationsPerSec: s.offeredRate / Math.max(1, requests.length),
+      durationSec: PHASE.latencySec,
+      connections: Math.min(100, Math.max(10, Math.ceil(s.offeredRate / 10))),
       expectedStatuses,
-      ...(overallRate ? { overallRate } : {}),
     });
 
   log(s.name, 'warm-up');
@@ -46,10 +49,10 @@ export async function loadPhases(
   const baseCpuMs =
     baseline && baseSat ? ((baseline.cpuSeconds() - baseCpu0) * 1000) / Math.max(baseSat.responses, 1) : null;
 
-  log(s.name, `latency: ${s.offeredRate} req/s offered for ${PHASE.latencySec} s`);
-  const connections = Math.min(100, Math.max(10, Math.ceil(s.offeredRate / 20)));
-  const fixed = await phase(api, connections, PHASE.latencySec, s.offeredRate);
+  log(s.name, `latency: ${s.offeredRate} req/s offered at a constant arrival rate for ${PHASE.latencySec} s`);
+  const fixed = await fixedRate(api);
   apiPhases.push(fixed);
+  const baseFixed = baseline ? await fixedRate(baseline) : undefined;
   if (fixed.errors + sat.errors > 0) {
     log(s.name, `statuses: saturation ${JSON.stringify(sat.statuses)}, latency ${JSON.stringify(fixed.statuses)}`);
   }
@@ -61,6 +64,8 @@ export async function loadPhases(
     p50_ms: fixed.p50_ms,
     p99_ms: fixed.p99_ms,
     p95_ms: fixed.p95_ms,
+    baseline_p50_ms: baseFixed?.p50_ms ?? null,
+    baseline_p99_ms: baseFixed?.p99_ms ?? null,
     errors: apiPhases.reduce((n, p) => n + p.errors, 0),
     cpu_ms_per_req: round2(apiCpuMs),
     baseline_cpu_ms_per_req: baseCpuMs === null ? null : round2(baseCpuMs),
@@ -75,6 +80,8 @@ export async function driven(s: Scenario, state: unknown, api: ServerProcess, ad
   return {
     ...r,
     baseline_rps: null,
+    baseline_p50_ms: null,
+    baseline_p99_ms: null,
     ratio: null,
     cpu_ms_per_req: round2(((api.cpuSeconds() - cpu0) * 1000) / events),
     baseline_cpu_ms_per_req: null,

@@ -8,6 +8,9 @@ export interface ScenarioReport {
   p50_ms: number;
   p99_ms: number;
   p95_ms: number;
+  /** The baseline's latency at the same constant arrival rate: the floor this machine and driver allow. */
+  baseline_p50_ms: number | null;
+  baseline_p99_ms: number | null;
   errors: number;
   rss_mb: number;
   /** The API's resident memory when it became healthy, before any load. */
@@ -66,7 +69,7 @@ export function formatTable(results: Record<string, ScenarioReport>): string {
     r.baseline_rps === null ? '-' : String(Math.round(r.baseline_rps)),
     r.ratio === null ? '-' : r.ratio.toFixed(2),
     r.p50_ms.toFixed(2),
-    r.p99_ms.toFixed(2),
+    `${r.p99_ms.toFixed(2)}${r.baseline_p99_ms === null ? '' : ` (base ${r.baseline_p99_ms.toFixed(2)})`}`,
     String(r.offered_rps),
     String(r.errors),
     `${r.rss_mb.toFixed(1)} (idle ${r.rss_idle_mb.toFixed(0)})`,

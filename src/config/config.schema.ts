@@ -1,11 +1,18 @@
 import { z } from 'zod';
+import { readSmsSettings } from './sms-settings';
 
 const base64Key = (name: string) =>
   z
     .string({ error: `${name} is required (32 random bytes, base64)` })
     .refine((v) => Buffer.from(v, 'base64').length === 32, `${name} must be 32 bytes encoded as base64`);
 
-export const configSchema = z.object({
+/** Unset and empty mean the same (an empty `KEY=` line, a blank Helm value). */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v?.trim() ? v.trim() : undefined));
+
+const configFields = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -35,8 +42,32 @@ export const configSchema = z.object({
   /** nodemailer transport URL; unset = log messages instead of sending (development only). */
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('上门到家 <no-reply@massage.local>'),
-  /** sms provider: `log` writes codes to the log (development), others plug in behind SmsProvider. */
-  SMS_PROVIDER: z.enum(['log']).default('log'),
+  /**
+   * SMS gateway: `log` writes messages to the log (development; refused in production unless
+   * SMS_LOG_IN_PRODUCTION=true), `aliyun` (Dysmsapi SendSms) or `tencent` (SMS SendSms 2021-01-11).
+   * A gateway needs SMS_SIGN_NAME, the three SMS_TEMPLATE_* ids and its own keys (sms-settings.ts).
+   */
+  SMS_PROVIDER: z.enum(['log', 'aliyun', 'tencent']).default('log'),
+  SMS_LOG_IN_PRODUCTION: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  SMS_SIGN_NAME: optionalText,
+  SMS_TEMPLATE_LOGIN_CODE: optionalText,
+  SMS_TEMPLATE_TECHNICIAN_REVIEW: optionalText,
+  SMS_TEMPLATE_NOTIFICATION: optionalText,
+  /** Overrides the gateway's public endpoint (tests, an egress proxy). */
+  SMS_ENDPOINT: z.url().optional(),
+  SMS_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
+  ALIYUN_SMS_ACCESS_KEY_ID: optionalText,
+  ALIYUN_SMS_ACCESS_KEY_SECRET: optionalText,
+  TENCENT_SMS_SECRET_ID: optionalText,
+  TENCENT_SMS_SECRET_KEY: optionalText,
+  TENCENT_SMS_SDK_APP_ID: optionalText,
+  TENCENT_SMS_REGION: z
+    .string()
+    .regex(/^[a-z]+-[a-z]+$/, 'TENCENT_SMS_REGION must look like ap-guangzhou')
+    .default('ap-guangzhou'),
   /** Sign-in limits (src/platform/auth): SMS codes live 5 min; sends and tries are rate limited. */
   SMS_CODE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Technician check-in (到达签到): the reported position must be this close to the order address. */
@@ -102,6 +133,13 @@ export const configSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+});
+
+/** The variables plus the rules that span several of them. */
+export const configSchema = configFields.superRefine((c, ctx) => {
+  const sms = readSmsSettings(c);
+  if (!('issues' in sms)) return;
+  for (const i of sms.issues) ctx.addIssue({ code: 'custom', path: [i.variable], message: i.message });
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

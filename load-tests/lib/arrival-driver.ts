@@ -1,0 +1,111 @@
+import { performance } from 'node:perf_hooks';
+import type { RequestSpec } from 'autocannon';
+import { Pool } from 'undici';
+import type { PhaseResult } from './load-driver';
+
+export interface ArrivalOptions {
+  url: string;
+  /** One iteration: these requests in order, sharing one context (as an autocannon connection does). */
+  requests: RequestSpec[];
+  /** Iterations started per second, evenly spaced (k6 `constant-arrival-rate`). */
+  iterationsPerSec: number;
+  durationSec: number;
+  /** Connections to the server (k6 VUs); an iteration that finds none free waits, and that wait counts. */
+  connections: number;
+  expectedStatuses?: readonly number[];
+}
+
+/**
+ * Open-loop load at a fixed arrival rate: iteration i starts at t0 + i / rate whatever the server
+ * is doing, so a slow answer never slows the offered load (no coordinated omission). A request's
+ * latency runs from the moment it was due (for an iteration's first request, its scheduled start)
+ * to the end of its response body: time spent waiting for a free connection counts.
+ *
+ * autocannon's `overallRate` cannot do this: each connection sends its share of a second's
+ * requests back to back and then idles until the next second, so "500 req/s" is a burst of 500 at
+ * the top of every second and the latency it reports is the burst's queue.
+ */
+export async function runArrivalPhase(opts: ArrivalOptions): Promise<PhaseResult> {
+  const pool = new Pool(opts.url, { connections: opts.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const expected = opts.expectedStatuses ?? [];
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let good = 0;
+  let failed = 0;
+
+  const send = async (spec: RequestSpec, context: Record<string, unknown>, dueAt: number): Promise<boolean> => {
+    const req = spec.setupRequest ? (spec.setupRequest({ ...spec }, context) ?? spec) : spec;
+    try {
+      const res = await pool.request({
+        method: (req.method ?? 'GET') as 'GET',
+        path: req.path ?? '/',
+        headers: req.headers ?? {},
+        ...(req.body !== undefined ? { body: req.body as string } : {}),
+      });
+      const body = await res.body.text();
+      latencies.push(performance.now() - dueAt);
+      statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+      const ok = (res.statusCode >= 200 && res.statusCode < 300) || expected.includes(res.statusCode);
+      if (ok) good++;
+      else failed++;
+      spec.onResponse?.(res.statusCode, body, context);
+      return ok;
+    } catch {
+      failed++;
+      statuses['error'] = (statuses['error'] ?? 0) + 1;
+      return false;
+    }
+  };
+
+  const iteration = async (scheduledAt: number): Promise<void> => {
+    const context: Record<string, unknown> = {};
+    let dueAt = scheduledAt;
+    for (const spec of opts.requests) {
+      if (!(await send(spec, context, dueAt))) return;
+      dueAt = performance.now();
+    }
+  };
+
+  const intervalMs = 1000 / opts.iterationsPerSec;
+  const total = Math.round(opts.iterationsPerSec * opts.durationSec);
+  const running: Promise<void>[] = [];
+  const t0 = performance.now();
+  let started = 0;
+  await new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const now = performance.now();
+      while (started < total && t0 + started * intervalMs <= now) {
+        running.push(iteration(t0 + started * intervalMs));
+        started++;
+      }
+      if (started >= total) resolve();
+      else setTimeout(tick, Math.max(0, t0 + started * intervalMs - performance.now()));
+    };
+    tick();
+  });
+  await Promise.all(running);
+  const elapsedSec = (performance.now() - t0) / 1000;
+  await pool.close();
+
+  latencies.sort((a, b) => a - b);
+  return {
+    rps: round(good / elapsedSec),
+    p50_ms: round(percentile(latencies, 50)),
+    p95_ms: round(percentile(latencies, 95)),
+    p99_ms: round(percentile(latencies, 99)),
+    errors: failed,
+    statuses,
+    responses: latencies.length,
+  };
+}
+
+/** Nearest-rank percentile of sorted samples. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
