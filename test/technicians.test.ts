@@ -375,6 +375,184 @@ describe('technicians: application, review, staff management, public profiles', 
     });
   });
 
+  describe('certificate verification', () => {
+    const certificatesOf = async (techId: string) => {
+      const res = await call('GET', inA(`/technicians/${techId}`), tok.managerA);
+      expect(res.statusCode).toBe(200);
+      return res.json().certificates as { id: string; fileId: string; kind: string; status: string }[];
+    };
+    const decide = (techId: string, certId: string, what: 'verify' | 'reject', token?: string, body?: object) =>
+      call('POST', inA(`/technicians/${techId}/certificates/${certId}/${what}`), token, body);
+    const auditCount = async (action: string, certId: string) =>
+      (
+        await f.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit_events WHERE action = $1 AND target_id = $2`,
+          [action, certId],
+        )
+      ).rows[0]!.n;
+    const noticesOf = async (techId: string) =>
+      (
+        await f.query<{ template: string; body: string }>(
+          `SELECT template, body FROM notifications WHERE recipient_type = 'technician' AND recipient_id = $1
+            ORDER BY created_at`,
+          [techId],
+        )
+      ).rows.filter((n) => n.template.startsWith('technician.certificate_'));
+
+    it('a manager verifies: who and when recorded, audited, the technician told; the public profile shows only a badge', async () => {
+      const tech = await approvedTechnician();
+      const [cert] = await certificatesOf(tech.id);
+      expect(cert).toMatchObject({ kind: 'massage_license', status: 'pending' });
+      expect((await call('GET', inA(`/technicians/public/${tech.id}`))).json().verifiedBadges).toEqual([]);
+
+      const res = await decide(tech.id, cert!.id, 'verify', tok.managerA);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ id: cert!.id, status: 'verified', verified: true, reviewedBy: managerA });
+      const row = await f.query(
+        `SELECT status, verified, reviewed_by, reviewed_at FROM technician_certificates WHERE id = $1`,
+        [cert!.id],
+      );
+      expect(row.rows[0]).toMatchObject({ status: 'verified', verified: true, reviewed_by: managerA });
+      expect(row.rows[0]!.reviewed_at).toBeInstanceOf(Date);
+      const audit = await f.query(
+        `SELECT actor_type, actor_id, details FROM audit_events WHERE action = 'technician.certificate_verified' AND target_id = $1`,
+        [cert!.id],
+      );
+      expect(audit.rows).toEqual([
+        expect.objectContaining({
+          actor_type: 'staff',
+          actor_id: managerA,
+          details: expect.objectContaining({ technicianId: tech.id, kind: 'massage_license', from: 'pending' }),
+        }),
+      ]);
+      const notices = await noticesOf(tech.id);
+      expect(notices.map((n) => n.template)).toEqual(['technician.certificate_verified']);
+      expect(notices[0]!.body).toContain('按摩师证');
+
+      const profile = await call('GET', inA(`/technicians/public/${tech.id}`));
+      expect(profile.json().verifiedBadges).toEqual(['massage_license']);
+      const listed = (await call('GET', inA('/technicians/public')))
+        .json()
+        .items.find((i: { id: string }) => i.id === tech.id);
+      expect(listed.verifiedBadges).toEqual(['massage_license']);
+      for (const secret of [cert!.id, cert!.fileId, tech.idNumber, managerA])
+        expect(profile.body).not.toContain(secret);
+
+      // A retried request changes nothing: no second audit entry, no second notice.
+      const again = await decide(tech.id, cert!.id, 'verify', tok.managerA);
+      expect(again.statusCode).toBe(200);
+      expect(again.json().status).toBe('verified');
+      expect(await auditCount('technician.certificate_verified', cert!.id)).toBe(1);
+      expect(await noticesOf(tech.id)).toHaveLength(1);
+    });
+
+    it('a rejection needs a reason, overturns a verification, reaches the technician (in app and SMS) and drops the badge', async () => {
+      const tech = await approvedTechnician();
+      const [cert] = await certificatesOf(tech.id);
+      expect((await decide(tech.id, cert!.id, 'verify', tok.ownerA)).statusCode).toBe(200);
+
+      const blank = await decide(tech.id, cert!.id, 'reject', tok.ownerA, { reason: '   ' });
+      expect(blank.statusCode).toBe(400);
+      expect(blank.json().fields[0].field).toBe('reason');
+      const none = await decide(tech.id, cert!.id, 'reject', tok.ownerA, {});
+      expect(none.statusCode).toBe(400);
+      expect(none.json().fields[0].field).toBe('reason');
+
+      sms.mockClear();
+      const res = await decide(tech.id, cert!.id, 'reject', tok.ownerA, { reason: '证书已过期' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({
+        status: 'rejected',
+        verified: false,
+        rejectionReason: '证书已过期',
+        reviewedBy: ownerA,
+      });
+      expect(await auditCount('technician.certificate_rejected', cert!.id)).toBe(1);
+      expect((await call('GET', inA(`/technicians/public/${tech.id}`))).json().verifiedBadges).toEqual([]);
+      const me = await call('GET', inA('/technician/me'), tech.token);
+      expect(me.json().certificates).toEqual([
+        expect.objectContaining({ id: cert!.id, status: 'rejected', rejectionReason: '证书已过期' }),
+      ]);
+      expect((await noticesOf(tech.id)).map((n) => n.template)).toEqual([
+        'technician.certificate_verified',
+        'technician.certificate_rejected',
+      ]);
+      await waitFor(() => sms.mock.calls.some(([phone, tpl]) => phone === tech.phone && tpl === 'notification'));
+      const text = sms.mock.calls.find(([phone]) => phone === tech.phone)![2];
+      expect(JSON.stringify(text)).toContain('证书已过期');
+    });
+
+    it('a verified document given again as another kind goes back to review; kept as the same kind it stays verified', async () => {
+      const tech = await technicianOf(A);
+      const body = await application(A, tech.id);
+      expect((await call('PUT', inA('/technician/application'), tech.token, body)).statusCode).toBe(200);
+      const [cert] = await certificatesOf(tech.id);
+      expect((await decide(tech.id, cert!.id, 'verify', tok.managerA)).statusCode).toBe(200);
+      const rejectApp = () =>
+        call('POST', inA(`/technicians/${tech.id}/reject`), tok.managerA, { reason: '照片不清晰' });
+
+      expect((await rejectApp()).statusCode).toBe(200);
+      expect((await call('PUT', inA('/technician/application'), tech.token, body)).statusCode).toBe(200);
+      expect(await certificatesOf(tech.id)).toEqual([expect.objectContaining({ id: cert!.id, status: 'verified' })]);
+
+      expect((await rejectApp()).statusCode).toBe(200);
+      const relabelled = { ...body, certificates: [{ fileId: cert!.fileId, kind: 'training' }] };
+      expect((await call('PUT', inA('/technician/application'), tech.token, relabelled)).statusCode).toBe(200);
+      expect(await certificatesOf(tech.id)).toEqual([
+        expect.objectContaining({
+          id: cert!.id,
+          kind: 'training',
+          status: 'pending',
+          verified: false,
+          reviewedBy: null,
+        }),
+      ]);
+    });
+
+    it('only the owner and managers decide: staff, technicians and customers get 403 and change nothing', async () => {
+      const tech = await approvedTechnician();
+      const [cert] = await certificatesOf(tech.id);
+      for (const token of [tok.staffA, tech.token, tok.customerA]) {
+        expect((await decide(tech.id, cert!.id, 'verify', token)).statusCode).toBe(403);
+        expect((await decide(tech.id, cert!.id, 'reject', token, { reason: '不清晰' })).statusCode).toBe(403);
+      }
+      expect((await decide(tech.id, cert!.id, 'verify')).statusCode).toBe(401);
+      expect((await certificatesOf(tech.id))[0]!.status).toBe('pending');
+      expect((await decide(tech.id, cert!.id, 'verify', tok.managerA)).statusCode).toBe(200);
+    });
+
+    const withoutRequestId = ({ requestId: _id, ...rest }: Record<string, unknown>) => rest;
+
+    it("another store's certificate, or one of another technician, answers 404 like an id that never existed", async () => {
+      const tech = await approvedTechnician();
+      const [cert] = await certificatesOf(tech.id);
+      const other = await approvedTechnician();
+      const missing = await call(
+        'POST',
+        inB(`/technicians/${tech.id}/certificates/${crypto.randomUUID()}/verify`),
+        tok.ownerB,
+      );
+      expect(missing.statusCode).toBe(404);
+      for (const [method, path, body] of [
+        ['POST', inB(`/technicians/${tech.id}/certificates/${cert!.id}/verify`)],
+        ['POST', inB(`/technicians/${tech.id}/certificates/${cert!.id}/reject`), { reason: '跨店' }],
+      ] as const) {
+        const res = await call(method, path, tok.ownerB, body);
+        expect(res.statusCode, path).toBe(404);
+        expect(withoutRequestId(res.json())).toEqual(withoutRequestId(missing.json()));
+      }
+      const mismatched = await decide(other.id, cert!.id, 'verify', tok.managerA);
+      expect(mismatched.statusCode).toBe(404);
+      expect(withoutRequestId(mismatched.json())).toEqual(withoutRequestId(missing.json()));
+      // A's manager token at B's address is refused outright.
+      expect(
+        (await call('POST', inB(`/technicians/${tech.id}/certificates/${cert!.id}/verify`), tok.managerA)).statusCode,
+      ).toBe(403);
+      expect((await certificatesOf(tech.id))[0]!.status).toBe('pending');
+      expect((await decide(tech.id, 'not-a-uuid', 'verify', tok.managerA)).statusCode).toBe(400);
+    });
+  });
+
   describe('roles', () => {
     it('store staff read but cannot approve, reject, disable, create, edit or manage tiers', async () => {
       const tech = await technicianOf(A);
@@ -643,6 +821,8 @@ describe('technicians: application, review, staff management, public profiles', 
       '/api/technicians/{id}/approve',
       '/api/technicians/public/{id}',
       '/api/technician-tiers/{id}',
+      '/api/technicians/{technicianId}/certificates/{certificateId}/verify',
+      '/api/technicians/{technicianId}/certificates/{certificateId}/reject',
     ]) {
       expect(doc.paths[p], p).toBeDefined();
     }

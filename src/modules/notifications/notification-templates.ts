@@ -24,6 +24,8 @@ export interface NotificationTemplates {
   'order.start_reminder': { orderNo: string; serviceName: string } & When;
   'technician.approved': { storeName: string };
   'technician.rejected': { storeName: string; reason: string };
+  'technician.certificate_verified': { storeName: string; kind: string };
+  'technician.certificate_rejected': { storeName: string; kind: string; reason: string };
   'staff.new_order': { orderNo: string; serviceName: string } & When;
   'staff.sos': { orderNo: string | null; technicianName: string };
   'staff.overrun': { orderNo: string; technicianName: string | null; minutes: number };
@@ -39,6 +41,13 @@ type Renderers = {
   [N in NotificationTemplateName]: Record<NotificationLocale, (p: NotificationTemplates[N]) => RenderedNotification>;
 };
 
+const CERTIFICATE_NAMES: Record<string, Record<NotificationLocale, string>> = {
+  massage_license: { 'zh-CN': '按摩师证', en: 'massage licence' },
+  health_certificate: { 'zh-CN': '健康证', en: 'health certificate' },
+  training: { 'zh-CN': '培训证书', en: 'training certificate' },
+};
+const certificateName = (kind: string, locale: NotificationLocale) =>
+  CERTIFICATE_NAMES[kind]?.[locale] ?? (locale === 'en' ? 'certificate' : '资质证书');
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 const zhTime = (w: When) => DateTime.fromISO(w.startAt).setZone(w.timeZone).toFormat('M月d日 HH:mm');
 const enTime = (w: When) => DateTime.fromISO(w.startAt).setZone(w.timeZone).setLocale('en').toFormat('MMM d, HH:mm');
@@ -138,6 +147,26 @@ const RENDERERS: Renderers = {
     en: (p) => ({
       title: 'Application not approved',
       body: `Your application at "${p.storeName}" was not approved: ${p.reason}. Please update and resubmit.`,
+    }),
+  },
+  'technician.certificate_verified': {
+    'zh-CN': (p) => ({
+      title: '资质证书已认证',
+      body: `您在「${p.storeName}」提交的${certificateName(p.kind, 'zh-CN')}已通过认证，将在您的主页显示"已认证"。`,
+    }),
+    en: (p) => ({
+      title: 'Certificate verified',
+      body: `Your ${certificateName(p.kind, 'en')} at "${p.storeName}" was verified; your profile now shows it as verified.`,
+    }),
+  },
+  'technician.certificate_rejected': {
+    'zh-CN': (p) => ({
+      title: '资质证书未通过认证',
+      body: `您在「${p.storeName}」提交的${certificateName(p.kind, 'zh-CN')}未通过认证：${p.reason}。请重新上传。`,
+    }),
+    en: (p) => ({
+      title: 'Certificate not verified',
+      body: `Your ${certificateName(p.kind, 'en')} at "${p.storeName}" was not verified: ${p.reason}. Please upload it again.`,
     }),
   },
   'staff.new_order': {

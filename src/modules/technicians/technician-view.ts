@@ -4,7 +4,9 @@ import type {
   TechnicianDetailDto,
   TechnicianSummaryDto,
 } from './dto/technician.dto';
+import { verifiedKinds } from './certificate-review';
 import { defaultDisplayName } from './display-name';
+import type { CertificateRow } from './technician-certificates.repository';
 import type { PublicTechnicianRow, TechnicianDetailRow, TechnicianSummaryRow } from './technicians.repository';
 
 const num = (d: { toNumber(): number } | null): number | null => (d === null ? null : d.toNumber());
@@ -39,7 +41,7 @@ export function toDetail(
   row: TechnicianDetailRow,
   reveal: { idNumber?: string; certificates: boolean },
 ): TechnicianDetailDto {
-  const certificates: CertificateDto[] = row.certificates;
+  const certificates = row.certificates.map(toCertificate);
   return {
     ...toSummary(row),
     ...(reveal.idNumber !== undefined ? { idNumber: reveal.idNumber } : {}),
@@ -69,5 +71,19 @@ export function toPublic(row: PublicTechnicianRow): PublicTechnicianDto {
     skills: row.skills,
     experienceYears: row.experienceYears,
     introduction: row.introduction,
+    verifiedBadges: verifiedKinds(row.certificates),
+  };
+}
+
+export function toCertificate(row: CertificateRow): CertificateDto {
+  return {
+    id: row.id,
+    fileId: row.fileId,
+    kind: row.kind,
+    verified: row.verified,
+    status: row.status,
+    rejectionReason: row.rejectionReason,
+    reviewedBy: row.reviewedBy,
+    reviewedAt: row.reviewedAt,
   };
 }

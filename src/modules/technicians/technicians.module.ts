@@ -4,6 +4,9 @@ import { LocationThrottle } from './location-throttle';
 import { PublicTechniciansController } from './public-technicians.controller';
 import { PublicTechniciansService } from './public-technicians.service';
 import { ServiceSkills } from './service-skills';
+import { TechnicianCertificatesController } from './technician-certificates.controller';
+import { TechnicianCertificatesRepository } from './technician-certificates.repository';
+import { TechnicianCertificatesService } from './technician-certificates.service';
 import { TechnicianFiles } from './technician-files';
 import { TechnicianNoticeJob } from './technician-notice.job';
 import { TechnicianNotifier } from './technician-notifier';
@@ -17,7 +20,7 @@ import { TechniciansController } from './technicians.controller';
 import { TechniciansRepository } from './technicians.repository';
 import { TechniciansService } from './technicians.service';
 
-/** Technician onboarding and review, staff management, tiers, duty status and position. */
+/** Technician onboarding and review, certificate verification, staff management, tiers, duty status and position. */
 @Module({
   imports: [FilesModule],
   controllers: [
@@ -25,6 +28,7 @@ import { TechniciansService } from './technicians.service';
     TechnicianSelfController,
     TechniciansController,
     TechnicianTiersController,
+    TechnicianCertificatesController,
   ],
   providers: [
     TechniciansRepository,
@@ -32,6 +36,8 @@ import { TechniciansService } from './technicians.service';
     TechniciansService,
     TechnicianSelfService,
     TechnicianTiersService,
+    TechnicianCertificatesRepository,
+    TechnicianCertificatesService,
     PublicTechniciansService,
     TechnicianPii,
     TechnicianFiles,

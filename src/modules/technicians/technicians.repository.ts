@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../generated/prisma/client';
 import { TenantContext } from '../../platform/database/tenant-context';
+import { PENDING_REVIEW } from './certificate-review';
+import { CERTIFICATE } from './technician-certificates.repository';
 
 const TIER = { select: { id: true, code: true, name: true, commissionBps: true, sort: true } } as const;
 
@@ -38,10 +40,7 @@ const DETAIL = {
   lastLng: true,
   locatedAt: true,
   onlineSince: true,
-  certificates: {
-    select: { id: true, fileId: true, kind: true, verified: true },
-    orderBy: { createdAt: 'asc' },
-  },
+  certificates: { select: CERTIFICATE, orderBy: { createdAt: 'asc' } },
 } as const satisfies Prisma.TechnicianSelect;
 
 /** What customers may see. Nothing else is even read. */
@@ -57,6 +56,8 @@ const PUBLIC = {
   skills: true,
   experienceYears: true,
   introduction: true,
+  // the kinds of verified certificates only (已认证 badges): no file, no number
+  certificates: { where: { status: 'verified' }, select: { kind: true, status: true } },
 } as const satisfies Prisma.TechnicianSelect;
 
 export type TechnicianSummaryRow = Prisma.TechnicianGetPayload<{ select: typeof SUMMARY }>;
@@ -113,18 +114,25 @@ export class TechniciansRepository {
     return row.id;
   }
 
-  /** Replaces the technician's certificate list (keeping `verified` on files that stay). */
+  /**
+   * Replaces the technician's certificate list. A file that stays keeps its review decision,
+   * unless it is now given as another kind: the decision was about the old kind, so it goes
+   * back to review (a verified 培训证书 must not become a verified 按摩师证 by relabelling).
+   */
   async replaceCertificates(technicianId: string, certs: readonly CertificateInputRow[]): Promise<void> {
     const tenantId = this.tenantContext.tenantId();
     const fileIds = certs.map((c) => c.fileId);
     await this.db.technicianCertificate.deleteMany({ where: { tenantId, technicianId, fileId: { notIn: fileIds } } });
     for (const c of certs) {
-      await this.db.technicianCertificate.upsert({
-        where: { tenantId_technicianId_fileId: { tenantId, technicianId, fileId: c.fileId } },
-        create: { tenantId, technicianId, fileId: c.fileId, kind: c.kind },
-        update: { kind: c.kind },
+      await this.db.technicianCertificate.updateMany({
+        where: { tenantId, technicianId, fileId: c.fileId, NOT: { kind: c.kind } },
+        data: { kind: c.kind, ...PENDING_REVIEW },
       });
     }
+    await this.db.technicianCertificate.createMany({
+      data: certs.map((c) => ({ tenantId, technicianId, fileId: c.fileId, kind: c.kind })),
+      skipDuplicates: true,
+    });
   }
 
   listPublic(where: Prisma.TechnicianWhereInput, take: number): Promise<PublicTechnicianRow[]> {

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CERTIFICATE_STATUSES } from '../certificate-review';
 import { TECHNICIAN_STATUSES } from '../technician-status';
 import { CERTIFICATE_KINDS, GENDERS } from './technician-fields';
 import { TierDto } from './tier.dto';
@@ -13,8 +14,20 @@ export class CertificateDto {
   @ApiProperty({ enum: CERTIFICATE_KINDS })
   kind!: string;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'true once a manager verified it (status verified)' })
   verified!: boolean;
+
+  @ApiProperty({ enum: CERTIFICATE_STATUSES, description: "a manager's decision; pending until one is made" })
+  status!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: '证书已过期', description: 'why it was rejected' })
+  rejectionReason!: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the staff member who decided' })
+  reviewedBy!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  reviewedAt!: Date | null;
 }
 
 /** A technician in the staff list. The phone only masked; no ID number, no location. */
@@ -120,7 +133,7 @@ export class TechnicianDetailDto extends TechnicianSummaryDto {
   certificates?: CertificateDto[];
 }
 
-/** A technician as customers see them: no phone, ID number, location or certificates. */
+/** A technician as customers see them: no phone, ID number, location or certificate documents. */
 export class PublicTechnicianDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -154,6 +167,14 @@ export class PublicTechnicianDto {
 
   @ApiProperty({ type: String, nullable: true })
   introduction!: string | null;
+
+  @ApiProperty({
+    enum: CERTIFICATE_KINDS,
+    isArray: true,
+    example: ['massage_license', 'health_certificate'],
+    description: '已认证 badges: the kinds of certificates the store verified (never the document or its number)',
+  })
+  verifiedBadges!: string[];
 }
 
 export class PublicTechnicianListDto {
