@@ -22,9 +22,13 @@ export class CatalogRepository {
     return this.tenantContext.tenantId();
   }
 
-  /** The public catalog as one JSON text, built by PostgreSQL in one statement. */
+  /**
+   * The public catalog as one JSON text, built by PostgreSQL in one statement. A hot public read,
+   * so it runs on the plain-pg unit of work (the route is marked @SqlUnitOfWork): same RLS, one
+   * round trip fewer and no interactive-transaction machinery.
+   */
   async publicCatalogJson(): Promise<string> {
-    const rows = await this.db.$queryRawUnsafe<{ catalog: string }[]>(PUBLIC_CATALOG_SQL, this.tenantId);
+    const { rows } = await this.tenantContext.sql().query<{ catalog: string }>(PUBLIC_CATALOG_SQL, [this.tenantId]);
     return rows[0]!.catalog;
   }
 

@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation
 import type { FastifyReply } from 'fastify';
 import { CheckPolicies } from '../../platform/authz/check-policies';
 import { CurrentTenant } from '../../platform/http/request-context';
-import { Public, TenantScoped } from '../../platform/http/route-metadata';
+import { Public, SqlUnitOfWork, TenantScoped } from '../../platform/http/route-metadata';
 import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
 import { QuoteRequestDto } from './dto/quote.dto';
 import { CatalogService } from './catalog.service';
@@ -18,6 +18,7 @@ export class PublicCatalogController {
   constructor(private readonly catalog: CatalogService) {}
 
   @Get()
+  @SqlUnitOfWork()
   @CheckPolicies((a) => a.can('read', 'Service'))
   @ApiOperation({
     summary:
