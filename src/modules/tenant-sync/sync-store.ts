@@ -6,7 +6,9 @@ import { resolvePassword } from './resolve-password';
 import { statusPath } from './status-path';
 import { syncStaff } from './sync-accounts';
 import type { StoreSync, SyncResult } from './sync-report';
+import { syncCatalog } from './sync-catalog';
 import { syncStoreProfile } from './sync-store-profile';
+import { syncTeam } from './sync-team';
 
 /** Where a store's logo (shipped in its tenants/ folder) is served. */
 export const TENANT_ASSETS_PATH = '/tenant-assets';
@@ -39,7 +41,8 @@ const TENANT_COLUMNS = [
 /**
  * Brings one store in line with its yaml, as one unit of work on the app role: the tenant row
  * (inserted as `pending` under its own id, which is what RLS allows), its status through the
- * audited platform function, its profile and its staff. Runs twice → the second run writes nothing.
+ * audited platform function, its profile, its staff, its catalog and its (demo) technicians. Runs
+ * twice → the second run writes nothing.
  */
 export async function syncStore(
   db: pg.ClientBase,
@@ -118,6 +121,10 @@ export async function syncStore(
         ...(spec.demo ? { password: s.password } : {}),
       });
     }
+    // After the staff, before the commit: one unit of work per store, all or nothing.
+    const catalogChanges = spec.catalog ? await syncCatalog(db, spec.catalog, file) : [];
+    const team = await syncTeam(db, tenantId, spec, crypto, file);
+    if (current) changes.push(...catalogChanges, ...team.changes);
     await db.query('COMMIT');
 
     const result: SyncResult = !current ? 'created' : changes.length > 0 ? 'updated' : 'unchanged';
@@ -130,6 +137,7 @@ export async function syncStore(
       result,
       changes,
       staff,
+      technicians: team.technicians,
     };
   } catch (e) {
     await db.query('ROLLBACK').catch(() => undefined);

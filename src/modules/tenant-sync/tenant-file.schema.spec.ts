@@ -73,6 +73,44 @@ describe('tenants/ files', () => {
     expect(await problemsOf(renamed)).toEqual([expect.stringMatching(/slug must equal the folder name/)]);
   });
 
+  it('allows technicians (phone logins) only in demo files; a catalog is fine in a real store', async () => {
+    const real = await copyWith((y) =>
+      y.replace('demo: true', 'demo: false').replace(/password: (demo-\w+-2026)/g, 'passwordEnv: PW'),
+    );
+    expect(await problemsOf(real)).toEqual([
+      expect.stringMatching(/tenant\.yaml: technicians are only allowed in demo files/),
+    ]);
+    const noTeam = await copyWith((y) =>
+      y
+        .replace('demo: true', 'demo: false')
+        .replace(/password: (demo-\w+-2026)/g, 'passwordEnv: PW')
+        .replace(/\ntechnicians:\n[\s\S]*$/, '\n'),
+    );
+    const [store] = (await loadTenantFiles(noTeam)).tenants;
+    expect(store!.spec.catalog?.categories).toHaveLength(3);
+    expect(store!.spec.technicians).toEqual([]);
+  });
+
+  it('checks the catalog and team: unknown tier, a service nobody can do, an extension without minutes, twice-used keys', async () => {
+    const dir = await copyWith((y) =>
+      y
+        .replace('tier: gold', 'tier: platinum')
+        .replace('requiredSkills: [foot]', 'requiredSkills: [foot, hot_stone]')
+        .replace('      minutes: 30\n', '')
+        .replace('key: jingan-aroma-back', 'key: jingan-aroma-full'),
+    );
+    expect(await problemsOf(dir)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/technicians\.0\.tier must be the code of a tier in tiers/),
+        expect.stringMatching(
+          /catalog\.categories\.2\.services\.0\.requiredSkills no technician in this file has all of these skills/,
+        ),
+        expect.stringMatching(/catalog\.addons\.0\.minutes is required for an extension/),
+        expect.stringMatching(/catalog\.categories\.0\.services\.1\.key is listed twice/),
+      ]),
+    );
+  });
+
   it('reports YAML syntax errors with the file name', async () => {
     const dir = await copyWith((y) => `${y}\nbranding: [unclosed\n`);
     expect((await problemsOf(dir))[0]).toMatch(/jingan-spa\/tenant\.yaml: YAML/);

@@ -1,21 +1,14 @@
 import { z } from 'zod';
-import { HHMM, WEEKDAYS, type Weekday } from '../store-profile/opening-hours';
+import { WEEKDAYS, type Weekday } from '../store-profile/opening-hours';
 import { STORE_PHONE } from '../store-profile/store-phone';
+import { catalogSchema } from './catalog-file.schema';
+import { technicianSchema, tierSchema } from './team-file.schema';
+import { hhmm, lat, latLng, lng, refineUnique } from './yaml-fields';
 
 /**
  * The shape of `tenants/<slug>/tenant.yaml` and `tenants/platform.yaml`. Messages are written to
  * read after the field path: `branding.themeColor must be #rrggbb`.
  */
-const lat = z
-  .number({ error: 'must be a number' })
-  .min(-90, 'must be between -90 and 90')
-  .max(90, 'must be between -90 and 90');
-const lng = z
-  .number({ error: 'must be a number' })
-  .min(-180, 'must be between -180 and 180')
-  .max(180, 'must be between -180 and 180');
-const latLng = z.strictObject({ lat, lng });
-const hhmm = z.string().regex(HHMM, 'must be HH:mm (00:00–23:59)');
 const timeRange = z
   .strictObject({ open: hhmm, close: hhmm })
   .refine((r) => r.open !== r.close, { message: 'open and close must differ', path: ['close'] });
@@ -66,51 +59,57 @@ const staff = z.strictObject({
   ...secret,
 });
 
-export const tenantFileSchema = z
-  .strictObject({
-    /** Demo stores carry their passwords in the file and are refused in production. */
-    demo: z.boolean().default(false),
-    slug: z
+const tenantObject = z.strictObject({
+  /** Demo stores carry their passwords in the file and are refused in production. */
+  demo: z.boolean().default(false),
+  slug: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,28}[a-z0-9]$/, 'must be 3–30 lower-case letters, digits or -, starting with a letter'),
+  name: z.string().min(1).max(60),
+  displayName: z.string().min(1).max(60),
+  city: z.string().min(1).max(30),
+  address: z.string().min(1).max(200),
+  location: latLng,
+  phone: z.string().regex(STORE_PHONE, 'must be a landline (021-62881234), mobile or 400 number'),
+  timezone: z.string().refine(validZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+  locale: z.enum(['zh-CN', 'en'], { error: 'must be zh-CN or en' }).default('zh-CN'),
+  status: z.enum(['pending', 'active', 'suspended'], { error: 'must be pending, active or suspended' }),
+  statusReason: z.string().min(1).max(200).optional(),
+  branding: z.strictObject({
+    themeColor: z.string().regex(/^#[0-9a-f]{6}$/, 'must be #rrggbb (lower-case hex)'),
+    /** File name of the logo inside the store's folder (svg or png). */
+    logo: z
       .string()
-      .regex(/^[a-z][a-z0-9-]{1,28}[a-z0-9]$/, 'must be 3–30 lower-case letters, digits or -, starting with a letter'),
-    name: z.string().min(1).max(60),
-    displayName: z.string().min(1).max(60),
-    city: z.string().min(1).max(30),
-    address: z.string().min(1).max(200),
-    location: latLng,
-    phone: z.string().regex(STORE_PHONE, 'must be a landline (021-62881234), mobile or 400 number'),
-    timezone: z.string().refine(validZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
-    locale: z.enum(['zh-CN', 'en'], { error: 'must be zh-CN or en' }).default('zh-CN'),
-    status: z.enum(['pending', 'active', 'suspended'], { error: 'must be pending, active or suspended' }),
-    statusReason: z.string().min(1).max(200).optional(),
-    branding: z.strictObject({
-      themeColor: z.string().regex(/^#[0-9a-f]{6}$/, 'must be #rrggbb (lower-case hex)'),
-      /** File name of the logo inside the store's folder (svg or png). */
-      logo: z
-        .string()
-        .regex(/^[a-z0-9][a-z0-9._-]*\.(svg|png)$/, 'must be a file name in this folder ending .svg or .png')
-        .optional(),
-    }),
-    introduction: z.string().max(2000).optional(),
-    photos: z.array(z.string().max(500)).max(20).default([]),
-    openingHours: openingHours.default(Object.fromEntries(WEEKDAYS.map((d) => [d, []])) as Record<Weekday, []>),
-    serviceArea: serviceArea.optional(),
-    staff: z.array(staff).min(1, 'needs at least one account (the owner)'),
-  })
-  .superRefine((t, ctx) => {
-    if (!t.staff.some((s) => s.role === 'tenant_owner')) {
-      ctx.addIssue({ code: 'custom', path: ['staff'], message: 'needs a tenant_owner account' });
-    }
-    const seen = new Set<string>();
-    t.staff.forEach((s, i) => {
-      if (seen.has(s.email)) ctx.addIssue({ code: 'custom', path: ['staff', i, 'email'], message: 'is listed twice' });
-      seen.add(s.email);
-      checkSecret(s, t.demo, ['staff', i], ctx);
-    });
-    if (t.status === 'suspended' && !t.statusReason) {
-      ctx.addIssue({ code: 'custom', path: ['statusReason'], message: 'is required when status is suspended' });
-    }
+      .regex(/^[a-z0-9][a-z0-9._-]*\.(svg|png)$/, 'must be a file name in this folder ending .svg or .png')
+      .optional(),
+  }),
+  introduction: z.string().max(2000).optional(),
+  photos: z.array(z.string().max(500)).max(20).default([]),
+  openingHours: openingHours.default(Object.fromEntries(WEEKDAYS.map((d) => [d, []])) as Record<Weekday, []>),
+  serviceArea: serviceArea.optional(),
+  staff: z.array(staff).min(1, 'needs at least one account (the owner)'),
+  /** Service catalog, add-ons and travel fee (optional; rows the app created are left alone). */
+  catalog: catalogSchema.optional(),
+  tiers: z.array(tierSchema).max(10).default([]),
+  /** Demo files only: technicians sign in with the phone numbers written here. */
+  technicians: z.array(technicianSchema).max(50).default([]),
+});
+
+export const tenantFileSchema = tenantObject.superRefine((t, ctx) => {
+  if (!t.staff.some((s) => s.role === 'tenant_owner')) {
+    ctx.addIssue({ code: 'custom', path: ['staff'], message: 'needs a tenant_owner account' });
+  }
+  const seen = new Set<string>();
+  t.staff.forEach((s, i) => {
+    if (seen.has(s.email)) ctx.addIssue({ code: 'custom', path: ['staff', i, 'email'], message: 'is listed twice' });
+    seen.add(s.email);
+    checkSecret(s, t.demo, ['staff', i], ctx);
   });
+  if (t.status === 'suspended' && !t.statusReason) {
+    ctx.addIssue({ code: 'custom', path: ['statusReason'], message: 'is required when status is suspended' });
+  }
+  checkTeam(t, ctx);
+});
 
 export const platformFileSchema = z
   .strictObject({
@@ -138,6 +137,54 @@ function checkSecret(
       message: 'is only allowed in demo files; use passwordEnv',
     });
   }
+}
+
+/** Technicians: demo files only, unique keys and phones, known tiers, and every service staffable. */
+function checkTeam(t: z.infer<typeof tenantObject>, ctx: z.RefinementCtx): void {
+  refineUnique(
+    t.tiers,
+    (x) => x.code,
+    (i) => ['tiers', i, 'code'],
+    ctx,
+  );
+  if (t.technicians.length === 0) return;
+  if (!t.demo) {
+    // A phone number in a committed file is a login anyone can use.
+    ctx.addIssue({ code: 'custom', path: ['technicians'], message: 'are only allowed in demo files' });
+  }
+  refineUnique(
+    t.technicians,
+    (x) => x.key,
+    (i) => ['technicians', i, 'key'],
+    ctx,
+  );
+  refineUnique(
+    t.technicians,
+    (x) => x.phone,
+    (i) => ['technicians', i, 'phone'],
+    ctx,
+  );
+  const tiers = new Set(t.tiers.map((x) => x.code));
+  t.technicians.forEach((x, i) => {
+    if (x.tier !== undefined && !tiers.has(x.tier)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['technicians', i, 'tier'],
+        message: 'must be the code of a tier in tiers',
+      });
+    }
+  });
+  t.catalog?.categories.forEach((c, i) =>
+    c.services.forEach((s, j) => {
+      if (!t.technicians.some((x) => s.requiredSkills.every((k) => x.skills.includes(k)))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['catalog', 'categories', i, 'services', j, 'requiredSkills'],
+          message: 'no technician in this file has all of these skills',
+        });
+      }
+    }),
+  );
 }
 
 function validZone(zone: string): boolean {
