@@ -71,6 +71,15 @@ env:
         name: {{ include "massage-saas.secretName" $ }}
         key: {{ $key }}
   {{- end }}
+  {{- /* Only the chosen SMS gateway's keys exist; the app names any that are missing at boot. */}}
+  {{- range $key := list "ALIYUN_SMS_ACCESS_KEY_ID" "ALIYUN_SMS_ACCESS_KEY_SECRET" "TENCENT_SMS_SECRET_ID" "TENCENT_SMS_SECRET_KEY" }}
+  - name: {{ $key }}
+    valueFrom:
+      secretKeyRef:
+        name: {{ include "massage-saas.secretName" $ }}
+        key: {{ $key }}
+        optional: true
+  {{- end }}
   - name: PORT
     value: {{ .Values.api.port | quote }}
 {{- end }}

@@ -1,9 +1,11 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
+  ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
@@ -30,9 +32,16 @@ export class StoreAuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a 6-digit sign-in code by SMS 发送短信验证码 (valid 5 minutes)' })
   @ApiOkResponse({ type: SmsCodeSentDto })
-  @ApiBadRequestResponse({ description: 'phone is not a mainland mobile, or purpose unknown' })
-  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED: per number (1/min, 10/day) or per IP; see Retry-After' })
+  @ApiBadRequestResponse({
+    description: 'phone is not a mainland mobile, or purpose unknown; SMS_INVALID_NUMBER: the gateway cannot reach it',
+  })
+  @ApiTooManyRequestsResponse({
+    description:
+      "RATE_LIMITED: per number (1/min, 10/day) or per IP; SMS_RATE_LIMITED: the SMS gateway's own flow control; see Retry-After",
+  })
   @ApiForbiddenResponse({ description: 'STORE_CLOSED' })
+  @ApiServiceUnavailableResponse({ description: 'SMS_UNAVAILABLE: the SMS gateway did not answer in time' })
+  @ApiBadGatewayResponse({ description: 'SMS_REJECTED: the SMS gateway refused the message (its configuration)' })
   send(@CurrentTenant() tenant: TenantInfo, @Body() body: SendSmsCodeDto, @Client() client: ClientInfo) {
     return this.signIn.sendCode(tenant, body.phone, body.purpose, client);
   }
