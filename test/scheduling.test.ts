@@ -1,5 +1,14 @@
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Factory, type TestTenant } from './support/factories';
+import {
+  CENTRE,
+  orderCustomer,
+  orderStore,
+  orderTechnician,
+  tomorrowAt,
+  type OrderStore,
+} from './support/order-fixtures';
 import { createTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -292,6 +301,259 @@ describe('scheduling: shifts, overrides, week view, booking settings', () => {
         (await call('GET', `technicians/${foreignTech}/overrides?from=2026-12-01&to=2026-12-31`, tokens.tenant_owner))
           .statusCode,
       ).toBe(404);
+    });
+  });
+
+  describe('store blocks (busy time set by staff)', () => {
+    let shop: OrderStore;
+    let worker: string;
+    let colleague: string;
+    const shopTokens: Record<string, string> = {};
+    const inShop = (method: Method, path: string, token?: string, payload?: object) =>
+      call(method, path, token, payload, shop.tenant);
+    // Two local days ahead: well past the lead time and inside the booking window, whatever the hour.
+    const day = DateTime.now().setZone('Asia/Shanghai').plus({ days: 2 }).toISODate()!;
+    const at = (hhmm: string, date = day) => `${date}T${hhmm}:00+08:00`;
+    const block = (
+      technicianId: string,
+      start: string,
+      end: string,
+      token = shopTokens.store_staff,
+      reason = '门店培训',
+    ) => inShop('POST', `technicians/${technicianId}/blocks`, token, { start, end, reason });
+
+    const slots = async (technicianId: string, date = day) => {
+      const qs = new URLSearchParams({
+        serviceId: shop.serviceId,
+        durationMinutes: '60',
+        lat: String(CENTRE.lat),
+        lng: String(CENTRE.lng),
+        from: date,
+        to: date,
+        technicianId,
+      });
+      const res = await t.app.inject({ method: 'GET', url: `/t/${shop.tenant.slug}/api/availability?${qs}` });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().slots as { start: string; end: string; localTime: string }[];
+    };
+    const overlapping = (list: { start: string; end: string }[], start: string, end: string) =>
+      list.filter((s) => Date.parse(s.start) < Date.parse(end) && Date.parse(s.end) > Date.parse(start));
+
+    beforeAll(async () => {
+      shop = await orderStore(f, await f.newTenant());
+      worker = await orderTechnician(f, shop.tenant);
+      colleague = await orderTechnician(f, shop.tenant);
+      await f.query(
+        `INSERT INTO shift_templates (tenant_id, technician_id, weekday, start_time, end_time)
+         SELECT $1, t, d, '10:00', '22:00' FROM generate_series(1, 7) d, unnest($2::uuid[]) t`,
+        [shop.tenant.id, [worker, colleague]],
+      );
+      for (const role of ['tenant_owner', 'store_manager', 'store_staff'] as const) {
+        const s = await f.newStaff(shop.tenant, { role });
+        shopTokens[role] = await f.token({ id: s.id, role, tenantId: shop.tenant.id });
+      }
+      shopTokens.worker = await f.token({ id: worker, role: 'technician', tenantId: shop.tenant.id });
+      shopTokens.customer = (await orderCustomer(f, t.app, shop.tenant)).token;
+    });
+
+    it('staff block a time with a reason; availability stops offering it; removing it gives the time back', async () => {
+      const before = await slots(worker);
+      expect(before.map((s) => s.localTime)).toContain('14:00');
+
+      const created = await block(worker, at('14:00'), at('16:00'));
+      expect(created.statusCode, created.body).toBe(201);
+      const b = created.json();
+      expect(b).toMatchObject({
+        technicianId: worker,
+        start: new Date(at('14:00')).toISOString(),
+        end: new Date(at('16:00')).toISOString(),
+        reason: '门店培训',
+      });
+      const after = await slots(worker);
+      expect(overlapping(after, at('14:00'), at('16:00'))).toEqual([]);
+      expect(after.map((s) => s.localTime)).toContain('11:00');
+      // the colleague's day is untouched
+      expect((await slots(colleague)).map((s) => s.localTime)).toContain('14:00');
+
+      for (const who of ['store_staff', 'store_manager', 'worker']) {
+        const list = await inShop('GET', `technicians/${worker}/blocks?from=${day}&to=${day}`, shopTokens[who]);
+        expect(list.statusCode, who).toBe(200);
+        expect(list.json()).toEqual([b]);
+      }
+      const nextDay = DateTime.fromISO(day).plus({ days: 1 }).toISODate()!;
+      expect(
+        (
+          await inShop('GET', `technicians/${worker}/blocks?from=${nextDay}&to=${nextDay}`, shopTokens.store_staff)
+        ).json(),
+      ).toEqual([]);
+      const week = await inShop('GET', `technicians/${worker}/week?start=${day}`, shopTokens.store_staff);
+      expect(week.json().busy).toEqual([{ start: b.start, end: b.end, kind: 'block' }]);
+
+      expect((await inShop('DELETE', `blocks/${b.id}`, shopTokens.store_staff)).statusCode).toBe(204);
+      // a retried removal answers the same and is not recorded twice
+      expect((await inShop('DELETE', `blocks/${b.id}`, shopTokens.store_staff)).statusCode).toBe(204);
+      expect(
+        (await inShop('GET', `technicians/${worker}/blocks?from=${day}&to=${day}`, shopTokens.store_staff)).json(),
+      ).toEqual([]);
+      expect((await slots(worker)).map((s) => s.localTime)).toContain('14:00');
+
+      const row = await f.query(`SELECT kind, active, note, released_at FROM technician_busy WHERE id = $1`, [b.id]);
+      expect(row.rows[0]).toMatchObject({ kind: 'block', active: false, note: '门店培训' });
+      const audit = await f.query<{ action: string; actor_type: string }>(
+        `SELECT action, actor_type FROM audit_events WHERE target_id = $1 ORDER BY created_at`,
+        [b.id],
+      );
+      expect(audit.rows).toEqual([
+        expect.objectContaining({ action: 'technician.block_created', actor_type: 'staff' }),
+        expect.objectContaining({ action: 'technician.block_removed', actor_type: 'staff' }),
+      ]);
+    });
+
+    it("a block over an order's time is refused with 409, and so is an order over a block", async () => {
+      const customer = await orderCustomer(f, t.app, shop.tenant);
+      const book = async (startAt: string) => {
+        const q = await inShopApi('POST', 'quotes', customer.token, {
+          serviceId: shop.serviceId,
+          durationMinutes: 60,
+          addons: [],
+          addressId: customer.addressId,
+          startAt,
+          technicianId: colleague,
+        });
+        expect(q.statusCode, q.body).toBe(201);
+        return inShopApi(
+          'POST',
+          'orders',
+          customer.token,
+          { quoteId: q.json().id, paymentMethod: 'sandbox' },
+          {
+            'idempotency-key': crypto.randomUUID(),
+          },
+        );
+      };
+      const inShopApi = (method: Method, path: string, token: string, payload: object, headers = {}) =>
+        t.app.inject({
+          method,
+          url: `/t/${shop.tenant.slug}/api/${path}`,
+          headers: { ...headers, authorization: `Bearer ${token}` },
+          payload,
+        });
+      const activeBlocks = async () =>
+        (
+          await f.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM technician_busy WHERE technician_id = $1 AND kind = 'block' AND active`,
+            [colleague],
+          )
+        ).rows[0]!.n;
+
+      const order = await book(tomorrowAt(2)); // 02:00–03:00 UTC
+      expect(order.statusCode, order.body).toBe(201);
+      const onOrder = await block(
+        colleague,
+        new Date(Date.parse(tomorrowAt(2)) + 30 * 60_000).toISOString(),
+        new Date(Date.parse(tomorrowAt(2)) + 120 * 60_000).toISOString(),
+      );
+      expect(onOrder.statusCode).toBe(409);
+      expect(onOrder.json().code).toBe('SLOT_TAKEN');
+      expect(await activeBlocks()).toBe(0);
+
+      const blocked = await block(colleague, tomorrowAt(6), tomorrowAt(8), shopTokens.store_manager, '个人事务');
+      expect(blocked.statusCode).toBe(201);
+      const overBlock = await book(tomorrowAt(7));
+      expect(overBlock.statusCode).toBe(409);
+      expect(overBlock.json().code).toBe('SLOT_TAKEN');
+      // back to back is fine: [) ranges
+      expect((await block(colleague, tomorrowAt(3), tomorrowAt(4))).statusCode).toBe(201);
+      expect(await activeBlocks()).toBe(2);
+    });
+
+    it('names the bad field', async () => {
+      const cases: [object, string][] = [
+        [{ start: at('16:00'), end: at('14:00'), reason: 'x' }, 'end'],
+        [{ start: `${day}T14:00:00`, end: at('15:00'), reason: 'x' }, 'start'],
+        [{ start: at('14:00'), end: 'tomorrow', reason: 'x' }, 'end'],
+        [{ start: at('14:00'), end: at('15:00'), reason: '   ' }, 'reason'],
+        [{ start: at('14:00'), end: at('15:00') }, 'reason'],
+        [{ start: '2020-01-01T10:00:00Z', end: '2020-01-01T11:00:00Z', reason: 'x' }, 'end'],
+        [
+          { start: at('14:00'), end: at('14:00', DateTime.fromISO(day).plus({ days: 40 }).toISODate()!), reason: 'x' },
+          'end',
+        ],
+      ];
+      for (const [body, field] of cases) {
+        const res = await inShop('POST', `technicians/${worker}/blocks`, shopTokens.store_staff, body);
+        expect(res.statusCode, JSON.stringify(body)).toBe(400);
+        expect(
+          res.json().fields.map((x: { field: string }) => x.field),
+          JSON.stringify(body),
+        ).toContain(field);
+      }
+      const inverted = await inShop(
+        'GET',
+        `technicians/${worker}/blocks?from=${day}&to=2020-01-01`,
+        shopTokens.store_staff,
+      );
+      expect(inverted.statusCode).toBe(400);
+      expect(inverted.json().fields[0].field).toBe('to');
+      const noRange = await inShop('GET', `technicians/${worker}/blocks`, shopTokens.store_staff);
+      expect(noRange.statusCode).toBe(400);
+    });
+
+    it('technicians and customers cannot block or remove; a technician sees only their own blocks', async () => {
+      const body = { start: at('18:00'), end: at('19:00'), reason: '私事' };
+      expect((await inShop('POST', `technicians/${worker}/blocks`, shopTokens.worker, body)).statusCode).toBe(403);
+      expect((await inShop('POST', `technicians/${worker}/blocks`, shopTokens.customer, body)).statusCode).toBe(403);
+      expect((await inShop('POST', `technicians/${worker}/blocks`, undefined, body)).statusCode).toBe(401);
+      const mine = await block(worker, at('18:00'), at('19:00'), shopTokens.tenant_owner);
+      expect(mine.statusCode).toBe(201);
+      expect((await inShop('DELETE', `blocks/${mine.json().id}`, shopTokens.worker)).statusCode).toBe(403);
+      expect((await inShop('DELETE', `blocks/${mine.json().id}`, shopTokens.customer)).statusCode).toBe(403);
+      const range = `from=${day}&to=${day}`;
+      expect((await inShop('GET', `technicians/${colleague}/blocks?${range}`, shopTokens.worker)).statusCode).toBe(404);
+      expect((await inShop('GET', `technicians/${worker}/blocks?${range}`, shopTokens.customer)).statusCode).toBe(403);
+      const active = await f.query(`SELECT active FROM technician_busy WHERE id = $1`, [mine.json().id]);
+      expect(active.rows[0]!.active).toBe(true);
+    });
+
+    it('a booking is not a block: it cannot be removed here', async () => {
+      const booking = await f.query<{ id: string }>(
+        `SELECT id FROM technician_busy WHERE technician_id = $1 AND kind = 'booking' AND active LIMIT 1`,
+        [colleague],
+      );
+      const id = booking.rows[0]!.id;
+      expect((await inShop('DELETE', `blocks/${id}`, shopTokens.tenant_owner)).statusCode).toBe(404);
+      const still = await f.query(`SELECT active FROM technician_busy WHERE id = $1`, [id]);
+      expect(still.rows[0]!.active).toBe(true);
+    });
+
+    it("another store's technicians and blocks answer 404 like ids that never existed", async () => {
+      const foreignBlock = await call(
+        'POST',
+        `technicians/${foreignTech}/blocks`,
+        tokens.otherOwner,
+        { start: at('12:00'), end: at('13:00'), reason: '培训' },
+        other,
+      );
+      expect(foreignBlock.statusCode).toBe(201);
+      const foreignId = foreignBlock.json().id as string;
+      const missing = await block(crypto.randomUUID(), at('12:00'), at('13:00'), shopTokens.tenant_owner);
+      expect(missing.statusCode).toBe(404);
+      for (const res of [
+        await block(foreignTech, at('12:00'), at('13:00'), shopTokens.tenant_owner),
+        await inShop('GET', `technicians/${foreignTech}/blocks?from=${day}&to=${day}`, shopTokens.tenant_owner),
+        await inShop('DELETE', `blocks/${foreignId}`, shopTokens.tenant_owner),
+      ]) {
+        expect(res.statusCode).toBe(404);
+        expect(res.json().code).toBe(missing.json().code);
+        expect(res.json().message).toBe(missing.json().message);
+        expect(res.body).not.toContain(foreignTech);
+      }
+      // A's token at the other store's address is refused outright.
+      expect((await call('DELETE', `blocks/${foreignId}`, shopTokens.tenant_owner, undefined, other)).statusCode).toBe(
+        403,
+      );
+      const still = await f.query(`SELECT active FROM technician_busy WHERE id = $1`, [foreignId]);
+      expect(still.rows[0]!.active).toBe(true);
     });
   });
 

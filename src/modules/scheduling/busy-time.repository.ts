@@ -26,6 +26,17 @@ export interface NewBusy {
   note: string | null;
 }
 
+/** A store block (kind `block`): time taken by training, an errand … with its reason. */
+export interface BlockRow {
+  id: string;
+  technicianId: string;
+  start: Date;
+  end: Date;
+  note: string | null;
+  active: boolean;
+  createdAt: Date;
+}
+
 const SAVEPOINT = 'technician_busy_insert';
 
 /** technician_busy through raw SQL: Prisma has no type for tstzrange. */
@@ -74,6 +85,22 @@ export class BusyTimeRepository {
     return rows[0] ?? null;
   }
 
+  /** A block by id, active or already removed; null for bookings, holds and unknown ids. */
+  async findBlock(id: string): Promise<BlockRow | null> {
+    const rows = await this.tenantContext.db().$queryRaw<BlockRow[]>`
+      SELECT ${Prisma.raw(BLOCK_COLUMNS)} FROM technician_busy WHERE id = ${id}::uuid AND kind = 'block'`;
+    return rows[0] ?? null;
+  }
+
+  /** Active blocks of one technician overlapping [from, to), earliest first. */
+  listActiveBlocks(technicianId: string, from: Date, to: Date): Promise<BlockRow[]> {
+    return this.tenantContext.db().$queryRaw<BlockRow[]>`
+      SELECT ${Prisma.raw(BLOCK_COLUMNS)} FROM technician_busy
+       WHERE technician_id = ${technicianId}::uuid AND kind = 'block' AND active
+         AND during && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')
+       ORDER BY lower(during), id`;
+  }
+
   /** Active busy time of these technicians overlapping [from, to). */
   async activeOverlapping(technicianIds: readonly string[], from: Date, to: Date): Promise<BusyRow[]> {
     if (technicianIds.length === 0) return [];
@@ -84,6 +111,9 @@ export class BusyTimeRepository {
        ORDER BY technician_id, lower(during)`;
   }
 }
+
+const BLOCK_COLUMNS = `id, technician_id AS "technicianId", lower(during) AS start, upper(during) AS "end", note, active,
+  created_at AS "createdAt"`;
 
 const COLUMNS = `id, technician_id AS "technicianId", lower(during) AS start, upper(during) AS "end", kind,
   reference_id AS "referenceId", active, location_lat AS "locationLat", location_lng AS "locationLng"`;

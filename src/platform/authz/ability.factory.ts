@@ -39,6 +39,8 @@ export class AbilityFactory {
         break;
       case 'store_manager':
         can('manage', ['ShiftTemplate', 'ShiftOverride', 'BookingSettings']);
+        // Manual busy blocks (training, an errand); bookings and holds are the orders' own.
+        can(['create', 'read', 'delete'], 'TechnicianBusy', { kind: 'block' });
         can('manage', ['Order', 'OrderEvent', 'Quote']);
         can('read', 'CustomerAddress');
         // Dispatch: rules, assignment and reassignment (转派), the log, appeals.
@@ -64,6 +66,7 @@ export class AbilityFactory {
         break;
       case 'store_staff':
         can('read', ['ShiftTemplate', 'ShiftOverride']);
+        can(['create', 'read', 'delete'], 'TechnicianBusy', { kind: 'block' });
         // Staff dispatch by hand and read the log; the rules and appeals are the managers'.
         can('read', ['DispatchSettings', 'DispatchLog', 'DispatchAppeal', 'DispatchOffer']);
         can('update', 'DispatchRun');
@@ -84,6 +87,7 @@ export class AbilityFactory {
         break;
       case 'technician':
         can('read', ['ShiftTemplate', 'ShiftOverride'], { technicianId: actor.id });
+        can('read', 'TechnicianBusy', { technicianId: actor.id, kind: 'block' });
         // Their own offers and their own lines of the dispatch log; appeals about them.
         can(['read', 'update'], 'DispatchOffer', { technicianId: actor.id });
         can('read', 'DispatchLog', { technicianId: actor.id });

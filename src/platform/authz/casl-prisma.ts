@@ -16,6 +16,7 @@ import type {
   Technician,
   TechnicianCertificate,
   TechnicianTier,
+  TechnicianBusy,
   Service,
   ServiceAddon,
   ServiceCategory,
@@ -60,6 +61,7 @@ export type ModelSubjects = Subjects<{
   Technician: Technician;
   TechnicianTier: TechnicianTier;
   TechnicianCertificate: TechnicianCertificate;
+  TechnicianBusy: TechnicianBusy;
   AuthSession: AuthSession;
   AuditEvent: AuditEvent;
   StoredFile: StoredFile;
