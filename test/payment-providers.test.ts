@@ -214,6 +214,56 @@ describe.each<WechatVerificationMode>(['publicKey', 'certificate'])(
       expect(e.details).toEqual({ status: 403, code: 'NOT_ENOUGH' });
     });
 
+    it('refund query: GET /v3/refund/domestic/refunds/{out_refund_no}, signed; status, amount and success_time mapped', async () => {
+      const query = { credentials: creds, outTradeNo: 'P1', outRefundNo: 'R1' };
+      gw.handle = (req) => {
+        expect(req.method).toBe('GET');
+        expect(req.url).toBe('/v3/refund/domestic/refunds/R1');
+        return {
+          status: 200,
+          body: {
+            refund_id: '50300000001',
+            out_refund_no: 'R1',
+            transaction_id: '4200002026112500001',
+            out_trade_no: 'P1',
+            channel: 'ORIGINAL',
+            user_received_account: '招商银行信用卡0403',
+            success_time: '2026-11-25T10:05:00+08:00',
+            create_time: '2026-11-25T10:00:00+08:00',
+            status: 'SUCCESS',
+            funds_account: 'AVAILABLE',
+            amount: { total: 12345, refund: 500, payer_total: 12345, payer_refund: 500, currency: 'CNY' },
+          },
+        };
+      };
+      expect(await sut.queryRefund(query)).toEqual({
+        outRefundNo: 'R1',
+        status: 'succeeded',
+        refundFen: 500,
+        providerRefundNo: '50300000001',
+        outTradeNo: 'P1',
+        succeededAt: new Date('2026-11-25T02:05:00Z'),
+      });
+      expect(gw.requests[0]!.signatureValid).toBe(true);
+
+      for (const [state, expected] of [
+        ['PROCESSING', 'processing'],
+        ['ABNORMAL', 'failed'],
+        ['CLOSED', 'failed'],
+      ] as const) {
+        gw.handle = () => ({
+          status: 200,
+          body: { out_refund_no: 'R1', out_trade_no: 'P1', status: state, amount: { total: 12345, refund: 500 } },
+        });
+        expect((await sut.queryRefund(query)).status).toBe(expected);
+      }
+      gw.handle = () => ({ status: 404, body: { code: 'RESOURCE_NOT_EXISTS', message: '退款单不存在' } });
+      expect(await sut.queryRefund(query)).toEqual({ outRefundNo: 'R1', status: 'not_found' });
+      gw.tamper = 'body-changed';
+      gw.handle = () => ({ status: 200, body: { out_refund_no: 'R1', status: 'SUCCESS', amount: { refund: 1 } } });
+      expect((await rejection(sut.queryRefund(query))).kind).toBe('signature');
+    });
+
     it.each(['bad-signature', 'unknown-serial', 'stale-timestamp', 'unsigned', 'body-changed'] as const)(
       'a response that is %s is not trusted',
       async (tamper) => {
@@ -344,6 +394,54 @@ describe('Alipay against a fake gateway', () => {
     const e = await rejection(sut.refund(input));
     expect(e.kind).toBe('rejected');
     expect(e.details.code).toBe('ACQ.TRADE_HAS_CLOSE');
+  });
+
+  it('fastpay.refund.query: REFUND_SUCCESS (or a synchronous refund without refund_status) → succeeded; no refund data → not_found', async () => {
+    const query = { credentials: creds, outTradeNo: 'P1', outRefundNo: 'R1' };
+    gw.handle = (method, biz) => {
+      expect(method).toBe('alipay.trade.fastpay.refund.query');
+      expect(biz).toEqual({ out_trade_no: 'P1', out_request_no: 'R1', query_options: ['gmt_refund_pay'] });
+      return {
+        code: '10000',
+        msg: 'Success',
+        trade_no: '2026112522001400001',
+        out_trade_no: 'P1',
+        out_request_no: 'R1',
+        total_amount: '123.45',
+        refund_amount: '5.00',
+        refund_status: 'REFUND_SUCCESS',
+        gmt_refund_pay: '2026-11-25 10:05:00',
+      };
+    };
+    expect(await sut.queryRefund(query)).toEqual({
+      outRefundNo: 'R1',
+      status: 'succeeded',
+      refundFen: 500,
+      outTradeNo: 'P1',
+      providerRefundNo: '2026112522001400001',
+      succeededAt: new Date('2026-11-25T02:05:00Z'),
+    });
+    expect(gw.requests[0]!.signatureValid).toBe(true);
+
+    gw.handle = () => ({
+      code: '10000',
+      msg: 'Success',
+      out_trade_no: 'P1',
+      out_request_no: 'R1',
+      refund_amount: '5.00',
+    });
+    expect((await sut.queryRefund(query)).status).toBe('succeeded');
+    gw.handle = () => ({ code: '10000', msg: 'Success', out_trade_no: 'P1', trade_no: '2026112522001400001' });
+    expect(await sut.queryRefund(query)).toEqual({ outRefundNo: 'R1', status: 'not_found' });
+    gw.handle = () => ({
+      code: '40004',
+      msg: 'Business Failed',
+      sub_code: 'ACQ.TRADE_NOT_EXIST',
+      sub_msg: '交易不存在',
+    });
+    expect((await sut.queryRefund(query)).status).toBe('not_found');
+    gw.tamper = 'bad-signature';
+    expect((await rejection(sut.queryRefund(query))).kind).toBe('signature');
   });
 
   it.each(['bad-signature', 'unsigned'] as const)('a response that is %s is not trusted', async (tamper) => {

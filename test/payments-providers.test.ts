@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReconciliationService } from '../src/modules/payments/reconciliation.service';
+import { TenantContext } from '../src/platform/database/tenant-context';
 import { Factory, type TestTenant } from './support/factories';
 import { createTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -11,6 +13,7 @@ import {
   makeWechatTestMerchant,
   signAlipayNotify,
   signWechatCallback,
+  wechatRefund,
   wechatTransaction,
   type AlipayTestMerchant,
   type WechatTestMerchant,
@@ -33,6 +36,7 @@ describe('payments: WeChat Pay v3 and Alipay callbacks', () => {
   let ali: AlipayTestMerchant;
   let gw: FakeWechatGateway;
   const tok: Record<string, string> = {};
+  const refundAnswers = new Map<string, Record<string, unknown>>();
 
   beforeAll(async () => {
     wx = makeWechatTestMerchant({ mchId: '1900000101' });
@@ -45,10 +49,19 @@ describe('payments: WeChat Pay v3 and Alipay callbacks', () => {
       platformKey: wx.platform.privateKey,
       platformSerial: wx.platformSerial,
     });
-    gw.handle = () => ({
-      status: 200,
-      body: { h5_url: 'https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx1' },
-    });
+    // prepay answers the H5 URL; refunds stay PROCESSING; a refund query answers what the test set
+    gw.handle = (req) => {
+      if (req.url === '/v3/refund/domestic/refunds') {
+        const body = JSON.parse(req.body) as { out_refund_no: string };
+        return { status: 200, body: { refund_id: `5030${body.out_refund_no}`, status: 'PROCESSING' } };
+      }
+      const refundQuery = /^\/v3\/refund\/domestic\/refunds\/(\w+)$/.exec(req.url);
+      if (refundQuery) {
+        const answer = refundAnswers.get(refundQuery[1]!);
+        return answer ? { status: 200, body: answer } : { status: 404, body: { code: 'RESOURCE_NOT_EXISTS' } };
+      }
+      return { status: 200, body: { h5_url: 'https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx1' } };
+    };
     db = await createTestDatabase();
     t = await createTestApp(db, { DB_POOL_MAX: '10', RUN_WORKERS: 'false', WECHAT_PAY_BASE_URL: gw.baseUrl });
     f = await Factory.create(db, t.app);
@@ -102,7 +115,7 @@ describe('payments: WeChat Pay v3 and Alipay callbacks', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().next.kind).toBe('redirect');
-    return { order, payment: res.json().payment as { id: string; outTradeNo: string; amountFen: number } };
+    return { c, order, payment: res.json().payment as { id: string; outTradeNo: string; amountFen: number } };
   }
 
   const wechatCb = (
@@ -214,5 +227,257 @@ describe('payments: WeChat Pay v3 and Alipay callbacks', () => {
     const res = await post(b, 'wechat', wechatCb(wxB, payment.outTradeNo, payment.amountFen));
     expect(res.statusCode).toBeGreaterThanOrEqual(400);
     expect(await statusOf(payment.id)).toBe('pending');
+  });
+
+  describe('WeChat refunds that stay PROCESSING are followed up (REFUND.* notification, refund query)', () => {
+    interface RefundRow {
+      id: string;
+      status: string;
+      out_refund_no: string;
+      amount_fen: number;
+      provider_refund_no: string | null;
+    }
+    const refundOf = async (orderId: string) =>
+      (await f.query<RefundRow>(`SELECT * FROM refunds WHERE order_id = $1`, [orderId])).rows[0]!;
+    const orderRow = async (id: string) => (await f.query(`SELECT * FROM orders WHERE id = $1`, [id])).rows[0]!;
+    const refundTxs = async (orderId: string) =>
+      Number(
+        (await f.query(`SELECT count(*) FROM journal_transactions WHERE order_id = $1 AND kind = 'refund'`, [orderId]))
+          .rows[0]!.count,
+      );
+    /** What the order's money accounts say it holds net: received − refunded (clearing side). */
+    const ledgerNet = async (orderId: string) =>
+      Number(
+        (
+          await f.query(
+            `SELECT coalesce(sum(e.amount_fen), 0) AS net FROM journal_entries e
+               JOIN journal_transactions x ON x.tenant_id = e.tenant_id AND x.id = e.transaction_id
+              WHERE x.order_id = $1 AND x.kind IN ('payment', 'refund') AND e.account LIKE 'clearing:%'`,
+            [orderId],
+          )
+        ).rows[0]!.net,
+      );
+    /** Every journal transaction of the store sums to zero, and so does the whole store. */
+    const expectBalanced = async () => {
+      const unbalanced = await f.query(
+        `SELECT transaction_id FROM journal_entries WHERE tenant_id = $1 GROUP BY transaction_id HAVING sum(amount_fen) <> 0`,
+        [a.id],
+      );
+      expect(unbalanced.rows).toEqual([]);
+    };
+    const notices = async (template: string, orderId: string) =>
+      (
+        await f.query(`SELECT recipient_type FROM notifications WHERE template = $1 AND order_id = $2`, [
+          template,
+          orderId,
+        ])
+      ).rows.map((r) => r.recipient_type as string);
+    const refundCb = (
+      refund: RefundRow,
+      outTradeNo: string,
+      totalFen: number,
+      over: { refundStatus?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL'; refundFen?: number; outRefundNo?: string } = {},
+    ) =>
+      signWechatCallback({
+        platformKey: wx.platform.privateKey,
+        serial: wx.platformSerial,
+        apiV3Key: wx.credentials.apiV3Key,
+        resource: wechatRefund({
+          mchid: wx.credentials.mchId,
+          outTradeNo,
+          outRefundNo: over.outRefundNo ?? refund.out_refund_no,
+          refundFen: over.refundFen ?? refund.amount_fen,
+          totalFen,
+          refundStatus: over.refundStatus ?? 'SUCCESS',
+          refundId: `5030${refund.out_refund_no}`,
+        }),
+        eventType: `REFUND.${over.refundStatus ?? 'SUCCESS'}`,
+        associatedData: 'refund',
+      });
+    const reconcileLater = () =>
+      t.app
+        .get(TenantContext)
+        .run(a.id, () => t.app.get(ReconciliationService).run(new Date(Date.now() + 60 * 60_000)));
+
+    /** A WeChat-paid order cancelled by its customer: the refund went to WeChat, which answered PROCESSING. */
+    async function cancelledWithRefundProcessing() {
+      const { c, order, payment } = await started('wechat');
+      expect((await post(a, 'wechat', wechatCb(wx, payment.outTradeNo, payment.amountFen))).statusCode).toBe(204);
+      const res = await call('POST', a, `orders/${order.id}/cancel`, c.token, { reason: '临时有事' });
+      expect(res.statusCode, res.body).toBe(200);
+      const refund = await refundOf(order.id);
+      expect(refund).toMatchObject({ status: 'processing', provider_refund_no: `5030${refund.out_refund_no}` });
+      expect(await refundTxs(order.id)).toBe(0);
+      return { order, payment, refund };
+    }
+
+    it('the refund asks WeChat to notify the store’s callback route', async () => {
+      const { refund } = await cancelledWithRefundProcessing();
+      const sent = gw.requests.filter((r) => r.url === '/v3/refund/domestic/refunds').map((r) => JSON.parse(r.body));
+      expect(sent.find((b) => b.out_refund_no === refund.out_refund_no)).toMatchObject({
+        notify_url: expect.stringMatching(new RegExp(`/t/${a.slug}/api/payments/callbacks/wechat$`)),
+      });
+    });
+
+    it('REFUND.SUCCESS signed by WeChat → refund succeeded, booked once, order refunded, customer told; tampered rejected; replays change nothing', async () => {
+      const { order, payment, refund } = await cancelledWithRefundProcessing();
+      const cb = refundCb(refund, payment.outTradeNo, payment.amountFen);
+
+      const tampered = await post(a, 'wechat', { ...cb, body: cb.body.replace('退款成功', '退款完成') });
+      expect(tampered.statusCode).toBeGreaterThanOrEqual(400);
+      expect((await refundOf(order.id)).status).toBe('processing');
+      const forged = refundCb(refund, payment.outTradeNo, payment.amountFen);
+      forged.headers['wechatpay-signature'] = wechatCb(wxB, payment.outTradeNo, 1).headers['wechatpay-signature']!;
+      expect((await post(a, 'wechat', forged)).statusCode).toBeGreaterThanOrEqual(400);
+      expect(await refundTxs(order.id)).toBe(0);
+
+      const replies = await Promise.all(Array.from({ length: 10 }, () => post(a, 'wechat', cb)));
+      expect(replies.map((r) => r.statusCode)).toEqual(Array(10).fill(204));
+      expect(await refundOf(order.id)).toMatchObject({ status: 'succeeded' });
+      expect(await refundTxs(order.id)).toBe(1);
+      const o = await orderRow(order.id);
+      expect(o.refunded_fen).toBe(refund.amount_fen);
+      expect(o.status).toBe(refund.amount_fen === o.paid_fen ? 'refunded' : 'partially_refunded');
+      expect(await ledgerNet(order.id)).toBe(o.paid_fen - o.refunded_fen);
+      await expectBalanced();
+      expect(await notices('order.refunded', order.id)).toEqual(['customer']);
+      // the cancellation's request finished with its refund
+      const req = await f.query(`SELECT status FROM refund_requests WHERE order_id = $1`, [order.id]);
+      expect(req.rows).toEqual([{ status: 'executed' }]);
+      const log = await f.query(
+        `SELECT outcome, count(*)::int AS n FROM payment_callbacks WHERE refund_id = $1 GROUP BY outcome ORDER BY outcome`,
+        [refund.id],
+      );
+      expect(log.rows).toEqual([
+        { outcome: 'applied', n: 1 },
+        { outcome: 'replay', n: 9 },
+      ]);
+
+      // a later replay, and a late query saying the same, change nothing either
+      expect((await post(a, 'wechat', cb)).statusCode).toBe(204);
+      refundAnswers.set(refund.out_refund_no, {
+        out_refund_no: refund.out_refund_no,
+        out_trade_no: payment.outTradeNo,
+        status: 'SUCCESS',
+        amount: { total: payment.amountFen, refund: refund.amount_fen },
+      });
+      await reconcileLater();
+      expect(await refundTxs(order.id)).toBe(1);
+      expect((await orderRow(order.id)).refunded_fen).toBe(refund.amount_fen);
+    });
+
+    it('REFUND.ABNORMAL → refund failed, staff alerted, nothing booked; what is refundable is free again', async () => {
+      const { order, payment, refund } = await cancelledWithRefundProcessing();
+      const res = await post(
+        a,
+        'wechat',
+        refundCb(refund, payment.outTradeNo, payment.amountFen, { refundStatus: 'ABNORMAL' }),
+      );
+      expect(res.statusCode).toBe(204);
+      expect((await refundOf(order.id)).status).toBe('failed');
+      expect(await refundTxs(order.id)).toBe(0);
+      expect((await orderRow(order.id)).refunded_fen).toBe(0);
+      expect(await ledgerNet(order.id)).toBe(payment.amountFen);
+      await expectBalanced();
+      expect(await notices('staff.refund_failed', order.id)).toEqual(['staff']);
+      expect(await notices('order.refunded', order.id)).toEqual([]);
+      const req = await f.query(`SELECT status FROM refund_requests WHERE order_id = $1`, [order.id]);
+      expect(req.rows).toEqual([{ status: 'failed' }]);
+      // a manager can now refund the money another way
+      const again = await call('POST', a, `orders/${order.id}/refunds`, tok.ownerA!, {
+        amountFen: payment.amountFen,
+        reason: '重新退款',
+      });
+      expect(again.statusCode, again.body).toBe(201);
+    });
+
+    it('no notification: the reconciliation query completes the refund (PROCESSING first, then SUCCESS), once', async () => {
+      const { order, payment, refund } = await cancelledWithRefundProcessing();
+      const answer = (status: string) => ({
+        refund_id: `5030${refund.out_refund_no}`,
+        out_refund_no: refund.out_refund_no,
+        out_trade_no: payment.outTradeNo,
+        status,
+        success_time: '2026-11-25T10:05:00+08:00',
+        amount: {
+          total: payment.amountFen,
+          refund: refund.amount_fen,
+          payer_total: payment.amountFen,
+          payer_refund: refund.amount_fen,
+        },
+      });
+      refundAnswers.set(refund.out_refund_no, answer('PROCESSING'));
+      expect((await reconcileLater()).refundsApplied).toBe(0);
+      expect((await refundOf(order.id)).status).toBe('processing');
+
+      refundAnswers.set(refund.out_refund_no, answer('SUCCESS'));
+      const s = await reconcileLater();
+      expect(s.refundsQueried).toBeGreaterThanOrEqual(1);
+      expect(await refundOf(order.id)).toMatchObject({ status: 'succeeded' });
+      expect(await refundTxs(order.id)).toBe(1);
+      const o = await orderRow(order.id);
+      expect(o.refunded_fen).toBe(refund.amount_fen);
+      expect(await ledgerNet(order.id)).toBe(o.paid_fen - o.refunded_fen);
+      await expectBalanced();
+      expect(await notices('order.refunded', order.id)).toEqual(['customer']);
+      const q = await f.query(`SELECT query_count FROM refunds WHERE id = $1`, [refund.id]);
+      expect(q.rows[0]!.query_count).toBe(2);
+    });
+
+    it('query and notification racing: one of them completes the refund, the other is a replay', async () => {
+      const { order, payment, refund } = await cancelledWithRefundProcessing();
+      refundAnswers.set(refund.out_refund_no, {
+        out_refund_no: refund.out_refund_no,
+        out_trade_no: payment.outTradeNo,
+        status: 'SUCCESS',
+        amount: { total: payment.amountFen, refund: refund.amount_fen },
+      });
+      const cb = refundCb(refund, payment.outTradeNo, payment.amountFen);
+      await Promise.all([reconcileLater(), post(a, 'wechat', cb), post(a, 'wechat', cb), reconcileLater()]);
+      expect(await refundTxs(order.id)).toBe(1);
+      expect((await orderRow(order.id)).refunded_fen).toBe(refund.amount_fen);
+      const applied = await f.query(
+        `SELECT count(*)::int AS n FROM payment_callbacks WHERE refund_id = $1 AND outcome = 'applied'`,
+        [refund.id],
+      );
+      expect(applied.rows[0]!.n).toBe(1);
+      await expectBalanced();
+    });
+
+    it('a refund notification that does not match (amount, unknown refund number) changes nothing and is listed for staff', async () => {
+      const { order, payment, refund } = await cancelledWithRefundProcessing();
+      const wrongAmount = await post(
+        a,
+        'wechat',
+        refundCb(refund, payment.outTradeNo, payment.amountFen, { refundFen: 1 }),
+      );
+      expect(wrongAmount.statusCode).toBeGreaterThanOrEqual(400);
+      const unknown = await post(
+        a,
+        'wechat',
+        refundCb(refund, payment.outTradeNo, payment.amountFen, { outRefundNo: 'R0000000000000000000000000000404' }),
+      );
+      expect(unknown.statusCode).toBeGreaterThanOrEqual(400);
+      expect((await refundOf(order.id)).status).toBe('processing');
+      expect(await refundTxs(order.id)).toBe(0);
+
+      const view = await call('GET', a, 'payments/reconciliation', tok.ownerA!);
+      expect(view.statusCode).toBe(200);
+      const found = view.json().mismatches as { kind: string; refundId: string | null; outRefundNo: string | null }[];
+      expect(found).toContainEqual(
+        expect.objectContaining({ kind: 'amount', refundId: refund.id, outRefundNo: refund.out_refund_no }),
+      );
+      expect(found).toContainEqual(
+        expect.objectContaining({
+          kind: 'unknown_refund',
+          refundId: null,
+          outRefundNo: 'R0000000000000000000000000000404',
+        }),
+      );
+      expect(view.json().counts.refundsByStatus.processing).toBeGreaterThanOrEqual(1);
+      // store B's view knows nothing of it
+      const viewB = await call('GET', b, 'payments/reconciliation', tok.ownerB!);
+      expect(JSON.stringify(viewB.json())).not.toContain(refund.out_refund_no);
+    });
   });
 });

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantContext } from '../src/platform/database/tenant-context';
 import { RefundsService } from '../src/modules/payments/refunds.service';
+import { PaymentProviderRegistry } from '../src/modules/payments/payment-provider.registry';
+import { ReconciliationService } from '../src/modules/payments/reconciliation.service';
 import { Factory, type TestTenant } from './support/factories';
 import { createTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { orderCustomer, orderStore, type OrderStore } from './support/order-fixtures';
-import { bookOrder, storeCaller, topUpWallet } from './support/payment-fixtures';
+import { bookOrder, signedSandboxRefundCallback, storeCaller, topUpWallet } from './support/payment-fixtures';
 
 describe('refunds', () => {
   let db: TestDatabase;
@@ -197,6 +199,99 @@ describe('refunds', () => {
     );
     expect(res.map((r) => r.statusCode).sort()).toEqual([201, 400]);
     expect((await orderRow(order.id)).refunded_fen).toBe(order.totalFen);
+  });
+
+  describe('refunds the provider settles later (sandbox holding them processing)', () => {
+    const sandbox = () => t.app.get(PaymentProviderRegistry).sandbox!;
+    const reconcileLater = () =>
+      t.app
+        .get(TenantContext)
+        .run(a.id, () => t.app.get(ReconciliationService).run(new Date(Date.now() + 60 * 60_000)));
+    const refundOf = async (orderId: string) =>
+      (await f.query(`SELECT * FROM refunds WHERE order_id = $1`, [orderId])).rows[0]!;
+    const liability = async (orderId: string) =>
+      (
+        await f.query(`SELECT coalesce(sum(amount_fen), 0)::int AS s FROM journal_entries WHERE account = $1`, [
+          `order_liability:${orderId}`,
+        ])
+      ).rows[0]!.s as number;
+    const postCallback = (cb: { headers: Record<string, string>; body: string }) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/t/${a.slug}/api/payments/callbacks/sandbox`,
+        headers: cb.headers,
+        payload: cb.body,
+      });
+
+    async function cancelledProcessing() {
+      sandbox().refundsSettleLater = true;
+      try {
+        const p = await cancelled(storeA);
+        const refund = await refundOf(p.order.id);
+        expect(refund.status).toBe('processing');
+        // the cancellation's request waits for its refund; the sweep cannot finish it either
+        expect(await sweep(a)).toBe(0);
+        const req = await f.query(`SELECT status FROM refund_requests WHERE order_id = $1`, [p.order.id]);
+        expect(req.rows).toEqual([{ status: 'pending' }]);
+        return { ...p, refund };
+      } finally {
+        sandbox().refundsSettleLater = false;
+      }
+    }
+
+    it('the reconciliation query completes a processing refund: booked once, fee split, request executed, ledger balanced', async () => {
+      const { order, refund } = await cancelledProcessing();
+      expect((await reconcileLater()).refundsApplied).toBe(0); // still processing at the gateway
+      sandbox().settleRefund(refund.out_refund_no, 'succeeded', new Date());
+      const s = await reconcileLater();
+      expect(s.refundsApplied).toBe(1);
+      expect((await refundOf(order.id)).status).toBe('succeeded');
+      const o = await orderRow(order.id);
+      expect(o).toMatchObject({ status: 'partially_refunded', refunded_fen: refund.amount_fen });
+      expect(await ledgerNet(order.id)).toBe(o.paid_fen - o.refunded_fen);
+      expect(await liability(order.id)).toBe(0); // refund out, fee to store and technician
+      const kinds = await f.query(`SELECT kind FROM journal_transactions WHERE order_id = $1`, [order.id]);
+      expect(kinds.rows.map((r) => r.kind).sort()).toEqual(['cancellation_fee', 'payment', 'refund']);
+      const req = await f.query(`SELECT status FROM refund_requests WHERE order_id = $1`, [order.id]);
+      expect(req.rows).toEqual([{ status: 'executed' }]);
+      expect((await reconcileLater()).refundsApplied).toBe(0);
+      expect(await ledgerNet(order.id)).toBe(o.paid_fen - o.refunded_fen);
+    });
+
+    it('a signed refund notification completes it (replays change nothing); a forged one is refused', async () => {
+      const { order, refund } = await cancelledProcessing();
+      const n = sandbox().settleRefund(refund.out_refund_no, 'succeeded', new Date());
+      const forged = await postCallback(signedSandboxRefundCallback(t.app, a.id, n, { key: 'f'.repeat(64) }));
+      expect(forged.statusCode).toBe(400);
+      expect((await refundOf(order.id)).status).toBe('processing');
+      const cb = signedSandboxRefundCallback(t.app, a.id, n);
+      const replies = await Promise.all([1, 2, 3].map(() => postCallback(cb)));
+      expect(replies.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+      expect((await refundOf(order.id)).status).toBe('succeeded');
+      expect((await orderRow(order.id)).refunded_fen).toBe(refund.amount_fen);
+      const refunds = await f.query(
+        `SELECT count(*)::int AS n FROM journal_transactions WHERE order_id = $1 AND kind = 'refund'`,
+        [order.id],
+      );
+      expect(refunds.rows[0]!.n).toBe(1);
+    });
+
+    it('a refund the gateway fails: failed, staff alerted, no refund booked, the money still held by the order', async () => {
+      const { order, refund } = await cancelledProcessing();
+      sandbox().settleRefund(refund.out_refund_no, 'failed', new Date());
+      await reconcileLater();
+      expect((await refundOf(order.id)).status).toBe('failed');
+      const o = await orderRow(order.id);
+      expect(o.refunded_fen).toBe(0);
+      expect(await ledgerNet(order.id)).toBe(o.paid_fen);
+      expect(await liability(order.id)).toBe(-o.paid_fen);
+      const staff = await f.query(
+        `SELECT recipient_type FROM notifications WHERE template = 'staff.refund_failed' AND order_id = $1`,
+        [order.id],
+      );
+      expect(staff.rows.length).toBeGreaterThan(0);
+      expect(staff.rows.every((r) => r.recipient_type === 'staff')).toBe(true);
+    });
   });
 
   describe('roles and tenancy', () => {

@@ -9,6 +9,7 @@ import {
   SANDBOX_HEADERS,
   sandboxSign,
   type SandboxNotification,
+  type SandboxRefundNotification,
 } from '../../src/modules/payments/providers/internal/sandbox-signature';
 import type { TestTenant } from './factories';
 import { tomorrowAt, type OrderStore } from './order-fixtures';
@@ -87,6 +88,26 @@ export function signedSandboxCallback(
     paidAt: new Date().toISOString(),
     ...n,
   });
+  return signedSandboxBody(app, tenantId, body, opts);
+}
+
+/** A sandbox refund notification (as SandboxProvider.settleRefund returns it), signed like a payment one. */
+export function signedSandboxRefundCallback(
+  app: NestFastifyApplication,
+  tenantId: string,
+  n: SandboxRefundNotification,
+  opts: { key?: string; timestamp?: number } = {},
+): { headers: Record<string, string>; body: string } {
+  return signedSandboxBody(app, tenantId, JSON.stringify(n), opts);
+}
+
+function signedSandboxBody(
+  app: NestFastifyApplication,
+  tenantId: string,
+  body: string,
+  opts: { key?: string; timestamp?: number },
+): { headers: Record<string, string>; body: string } {
+  const creds = app.get(MerchantCredentialsService).sandboxCredentials(tenantId);
   const ts = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
   const nonce = randomBytes(8).toString('hex');
   return {

@@ -113,6 +113,35 @@ export function wechatTransaction(input: {
   };
 }
 
+/** A decrypted REFUND.* resource as WeChat documents it (amounts in fen). */
+export function wechatRefund(input: {
+  mchid: string;
+  outTradeNo: string;
+  outRefundNo: string;
+  refundFen: number;
+  totalFen: number;
+  refundStatus?: 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+  refundId?: string;
+}): Record<string, unknown> {
+  const refundStatus = input.refundStatus ?? 'SUCCESS';
+  return {
+    mchid: input.mchid,
+    out_trade_no: input.outTradeNo,
+    transaction_id: `4200${randomBytes(12).toString('hex').slice(0, 24)}`,
+    out_refund_no: input.outRefundNo,
+    refund_id: input.refundId ?? `5030${randomBytes(12).toString('hex').slice(0, 24)}`,
+    refund_status: refundStatus,
+    ...(refundStatus === 'SUCCESS' ? { success_time: '2026-11-25T10:05:00+08:00' } : {}),
+    user_received_account: '招商银行信用卡0403',
+    amount: {
+      total: input.totalFen,
+      refund: input.refundFen,
+      payer_total: input.totalFen,
+      payer_refund: input.refundFen,
+    },
+  };
+}
+
 /** AEAD_AES_256_GCM as WeChat uses it: ciphertext = base64(encrypted ‖ 16-byte tag). */
 export function encryptWechatResource(input: {
   apiV3Key: string;
@@ -165,6 +194,8 @@ export function signWechatCallback(input: {
   timestamp?: Date | number;
   nonce?: string;
   eventType?: string;
+  /** 'transaction' for payments (default), 'refund' for refund notifications */
+  associatedData?: string;
 }): SignedCallback {
   const seconds =
     input.timestamp === undefined
@@ -180,8 +211,13 @@ export function signWechatCallback(input: {
     create_time: new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
     resource_type: 'encrypt-resource',
     event_type: input.eventType ?? (tradeState === 'SUCCESS' ? 'TRANSACTION.SUCCESS' : 'TRANSACTION.FAIL'),
-    summary: '支付成功',
-    resource: encryptWechatResource({ apiV3Key: input.apiV3Key, plaintext: JSON.stringify(input.resource) }),
+    summary: input.associatedData === 'refund' ? '退款成功' : '支付成功',
+    resource: encryptWechatResource({
+      apiV3Key: input.apiV3Key,
+      plaintext: JSON.stringify(input.resource),
+      associatedData: input.associatedData ?? 'transaction',
+      originalType: input.associatedData ?? 'transaction',
+    }),
   });
   return {
     headers: {

@@ -29,6 +29,7 @@ export interface NotificationTemplates {
   'staff.new_order': { orderNo: string; serviceName: string } & When;
   'staff.sos': { orderNo: string | null; technicianName: string };
   'staff.overrun': { orderNo: string; technicianName: string | null; minutes: number };
+  'staff.refund_failed': { orderNo: string; amountFen: number };
 }
 export type NotificationTemplateName = keyof NotificationTemplates;
 
@@ -191,6 +192,16 @@ const RENDERERS: Renderers = {
     en: (p) => ({
       title: 'Service overrun',
       body: `Order ${p.orderNo}${p.technicianName ? ` (${p.technicianName})` : ''} is ${p.minutes} min past its end without check-out. Please check on the technician.`,
+    }),
+  },
+  'staff.refund_failed': {
+    'zh-CN': (p) => ({
+      title: '退款失败',
+      body: `订单 ${p.orderNo} 的退款 ${yuan(p.amountFen)} 未能退回顾客（退款关闭或异常），请在商户平台处理或改用其他方式退款。`,
+    }),
+    en: (p) => ({
+      title: 'Refund failed',
+      body: `The refund of ${yuan(p.amountFen)} for order ${p.orderNo} did not reach the customer (closed or abnormal). Handle it in the merchant platform or refund another way.`,
     }),
   },
 };

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { CallbackRejectedError, type ProviderReply } from './providers/payment-provider';
 import { MerchantCredentialsService } from './merchant-credentials.service';
-import { PaymentOutcomesService } from './payment-outcomes.service';
+import { PaymentOutcomesService, type OutcomeResult } from './payment-outcomes.service';
 import { PaymentProviderRegistry } from './payment-provider.registry';
 import { PaymentsRepository } from './payments.repository';
+import { RefundOutcomesService } from './refund-outcomes.service';
 
 export const CALLBACK_PROVIDERS = ['wechat', 'alipay', 'sandbox'] as const;
 export type CallbackProvider = (typeof CALLBACK_PROVIDERS)[number];
@@ -16,8 +17,9 @@ const plainReply = (status: number, body: string): ProviderReply => ({
 });
 
 /**
- * A provider's asynchronous notification, inside the store's unit of work: verify (signature,
- * timestamp, decryption — the adapter), then the shared idempotent path. Whatever happens the
+ * A provider's asynchronous notification — of a payment or of a refund — inside the store's unit
+ * of work: verify (signature, timestamp, decryption — the adapter), then the shared idempotent
+ * path of its kind. Whatever happens the
  * notification is logged, and the work commits (a rejection changes nothing but the log), so
  * this never throws for a bad notification: it answers in the provider's own format.
  */
@@ -29,6 +31,7 @@ export class PaymentCallbacksService {
     private readonly registry: PaymentProviderRegistry,
     private readonly merchants: MerchantCredentialsService,
     private readonly outcomes: PaymentOutcomesService,
+    private readonly refundOutcomes: RefundOutcomesService,
     private readonly repo: PaymentsRepository,
   ) {}
 
@@ -55,9 +58,20 @@ export class PaymentCallbacksService {
       });
       return reply(false);
     }
-    let verified;
+    const input = { credentials: merchant.credentials, headers, rawBody, now };
+    // Refund notifications come to the same route (WeChat REFUND.*); each kind is verified in full.
+    const verifyRefund = provider.isRefundNotification?.(rawBody)
+      ? provider.verifyRefundCallback?.bind(provider)
+      : undefined;
+    let apply: () => Promise<OutcomeResult>;
     try {
-      verified = await provider.verifyCallback({ credentials: merchant.credentials, headers, rawBody, now });
+      if (verifyRefund) {
+        const verified = await verifyRefund(input);
+        apply = () => this.refundOutcomes.apply(providerId, 'callback', verified, bodySha256);
+      } else {
+        const verified = await provider.verifyCallback(input);
+        apply = () => this.outcomes.apply(providerId, 'callback', verified, bodySha256);
+      }
     } catch (e) {
       const reason = e instanceof CallbackRejectedError ? e.reason : 'malformed';
       if (!(e instanceof CallbackRejectedError))
@@ -73,7 +87,7 @@ export class PaymentCallbacksService {
       });
       return reply(false);
     }
-    const r = await this.outcomes.apply(providerId, 'callback', verified, bodySha256);
+    const r = await apply();
     return reply(r.result !== 'rejected');
   }
 }

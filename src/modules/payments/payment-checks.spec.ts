@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claimMismatch, outRefundNoOf, outTradeNoOf } from './payment-checks';
+import { claimMismatch, outRefundNoOf, outTradeNoOf, refundClaimMismatch } from './payment-checks';
 
 const expected = { amountFen: 19900, currency: 'CNY', merchantId: 'M1' };
 
@@ -14,6 +14,19 @@ describe('claimMismatch', () => {
   });
   it('ignores fields the provider did not report (e.g. a query without merchant)', () => {
     expect(claimMismatch({ amountFen: 19900 }, expected)).toBeNull();
+  });
+});
+
+describe('refundClaimMismatch', () => {
+  const refund = { outTradeNo: 'P1', refundFen: 500, merchantId: 'M1' };
+  it('accepts a matching report, and one that leaves fields out (a query without merchant)', () => {
+    expect(refundClaimMismatch({ outTradeNo: 'P1', refundFen: 500, merchantId: 'M1' }, refund)).toBeNull();
+    expect(refundClaimMismatch({ refundFen: 500 }, refund)).toBeNull();
+  });
+  it('names the first difference: merchant, then the payment, then the amount', () => {
+    expect(refundClaimMismatch({ outTradeNo: 'P2', refundFen: 1, merchantId: 'M2' }, refund)).toBe('merchant');
+    expect(refundClaimMismatch({ outTradeNo: 'P2', refundFen: 1, merchantId: 'M1' }, refund)).toBe('unknown_refund');
+    expect(refundClaimMismatch({ outTradeNo: 'P1', refundFen: 501 }, refund)).toBe('amount');
   });
 });
 

@@ -34,3 +34,29 @@ export function outTradeNoOf(paymentId: string): string {
 export function outRefundNoOf(refundId: string): string {
   return `R${refundId.replaceAll('-', '').slice(0, 31)}`;
 }
+
+export interface RefundClaim {
+  outTradeNo?: string;
+  refundFen?: number;
+  merchantId?: string;
+}
+
+export interface ExpectedRefund {
+  outTradeNo: string;
+  refundFen: number;
+  merchantId: string;
+}
+
+/**
+ * The same for a refund: a report naming another merchant, another payment or another amount
+ * than the refund we sent is not about it (`unknown_refund`: the number is ours, the payment not).
+ */
+export function refundClaimMismatch(
+  claim: RefundClaim,
+  expected: ExpectedRefund,
+): 'merchant' | 'unknown_refund' | 'amount' | null {
+  if (claim.merchantId !== undefined && claim.merchantId !== expected.merchantId) return 'merchant';
+  if (claim.outTradeNo !== undefined && claim.outTradeNo !== expected.outTradeNo) return 'unknown_refund';
+  if (claim.refundFen !== undefined && claim.refundFen !== expected.refundFen) return 'amount';
+  return null;
+}

@@ -22,6 +22,8 @@ import { PaymentsService } from './payments.service';
 import { installRawBodyCapture } from './raw-body';
 import { ReconciliationScheduler } from './reconciliation.scheduler';
 import { ReconciliationService } from './reconciliation.service';
+import { RefundCompletion } from './refund-completion.service';
+import { RefundOutcomesService } from './refund-outcomes.service';
 import { RefundsController } from './refunds.controller';
 import { RefundsRepository } from './refunds.repository';
 import { RefundsService } from './refunds.service';
@@ -56,6 +58,8 @@ import { SandboxGatewayService } from './sandbox-gateway.service';
     ReconciliationService,
     RefundsRepository,
     RefundsService,
+    RefundCompletion,
+    RefundOutcomesService,
     OrderSettlementService,
     OrderMoneyHooks,
     OrdersPort,

@@ -24,12 +24,22 @@ export interface CallbackLogEntry {
   outcome: 'applied' | 'replay' | 'rejected' | 'ignored';
   reason: string | null;
   bodySha256: string | null;
+  /** set when the notification or query was about a refund */
+  refundId?: string | null;
 }
 
 export interface MismatchEntry {
   provider: string;
   source: 'callback' | 'query';
-  kind: 'amount' | 'currency' | 'merchant' | 'unknown_trade' | 'paid_but_cancelled' | 'duplicate_payment' | 'status';
+  kind:
+    | 'amount'
+    | 'currency'
+    | 'merchant'
+    | 'unknown_trade'
+    | 'paid_but_cancelled'
+    | 'duplicate_payment'
+    | 'status'
+    | 'unknown_refund';
   paymentId: string | null;
   outTradeNo: string | null;
   details: Record<string, unknown>;

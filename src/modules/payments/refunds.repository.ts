@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma, Refund, RefundRequest } from '../../generated/prisma/client';
 import { TenantContext } from '../../platform/database/tenant-context';
+import type { MismatchEntry } from './payments.repository';
 import { IN_FLIGHT_REFUND_STATUSES } from './refund-rules';
+
+/** A finding about a refund: which refund, and what the provider said. */
+export interface RefundMismatchEntry extends Omit<MismatchEntry, 'outTradeNo'> {
+  refundId: string | null;
+  outRefundNo: string;
+}
 
 @Injectable()
 export class RefundsRepository {
@@ -22,6 +29,46 @@ export class RefundsRepository {
   async lock(id: string): Promise<Refund | null> {
     const rows = await this.db.$queryRaw<{ id: string }[]>`SELECT id FROM refunds WHERE id = ${id}::uuid FOR UPDATE`;
     return rows[0] ? this.find(id) : null;
+  }
+
+  /** The store's slug (the tenants table is the public store directory). */
+  async storeSlug(): Promise<string> {
+    const t = await this.db.tenant.findUnique({ where: { id: this.tenantContext.tenantId() }, select: { slug: true } });
+    if (!t) throw new Error('the current store does not exist');
+    return t.slug;
+  }
+
+  findByOutRefundNo(outRefundNo: string): Promise<Refund | null> {
+    return this.db.refund.findFirst({ where: { outRefundNo } });
+  }
+
+  /** Refunds the provider still has `processing`, not asked about since `before` (reconciliation). */
+  overdueProcessing(before: Date, limit: number): Promise<Refund[]> {
+    return this.db.refund.findMany({
+      where: { status: 'processing', updatedAt: { lt: before } },
+      orderBy: { updatedAt: 'asc' },
+      take: limit,
+    });
+  }
+
+  /** Records a finding once (a replayed notification or a repeated query does not repeat it). */
+  async recordMismatch(m: RefundMismatchEntry): Promise<void> {
+    const tenantId = this.tenantContext.tenantId();
+    await this.db.$executeRaw`
+      INSERT INTO payment_mismatches (tenant_id, provider, source, kind, payment_id, refund_id, out_refund_no, details)
+      VALUES (${tenantId}::uuid, ${m.provider}, ${m.source}, ${m.kind}, ${m.paymentId}::uuid, ${m.refundId}::uuid,
+              ${m.outRefundNo}, ${JSON.stringify(m.details)}::jsonb)
+      ON CONFLICT (tenant_id, kind, out_refund_no, source) WHERE resolved_at IS NULL AND out_refund_no IS NOT NULL
+      DO NOTHING`;
+  }
+
+  async countsByStatus(since: Date | undefined): Promise<{ status: string; count: number }[]> {
+    const rows = await this.db.refund.groupBy({
+      by: ['status'],
+      where: since ? { createdAt: { gte: since } } : {},
+      _count: { _all: true },
+    });
+    return rows.map((r) => ({ status: r.status, count: r._count._all }));
   }
 
   update(id: string, data: Prisma.RefundUncheckedUpdateManyInput): Promise<Refund> {

@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/load-config';
+import type { AppConfig } from '../../config/config.schema';
 import type { Payment, Refund, RefundRequest } from '../../generated/prisma/client';
 import type { Actor } from '../../platform/auth/actor';
 import type { AppAbility } from '../../platform/authz/app-ability';
 import { accessibleBy } from '../../platform/authz/casl-prisma';
 import { TenantContext } from '../../platform/database/tenant-context';
 import { LedgerService } from '../ledger/ledger.service';
-import { cancellationFee, refundPaid, type FundsSource } from '../ledger/ledger-postings';
+import { cancellationFee } from '../ledger/ledger-postings';
 import type { CreateRefundDto, RefundView } from './dto/refund.dto';
 import { MerchantCredentialsService } from './merchant-credentials.service';
 import { outRefundNoOf } from './payment-checks';
 import { PaymentProviderRegistry } from './payment-provider.registry';
-import { OrdersPort } from './orders-port';
 import { PaymentsRepository, type OrderForPayment } from './payments.repository';
 import { orderNotFound } from './payments.service';
 import { REFUND_ASKABLE_ORDER_STATUSES, refundableFen, refundWithinPolicy } from './refund-rules';
+import { RefundCompletion } from './refund-completion.service';
 import { RefundsRepository } from './refunds.repository';
 
 const refundNotFound = () => new NotFoundException({ code: 'REFUND_NOT_FOUND', message: 'refund not found' });
@@ -49,8 +51,9 @@ export class RefundsService {
     private readonly registry: PaymentProviderRegistry,
     private readonly merchants: MerchantCredentialsService,
     private readonly ledger: LedgerService,
-    private readonly orders: OrdersPort,
+    private readonly completion: RefundCompletion,
     private readonly tenantContext: TenantContext,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async request(actor: Actor, ability: AppAbility, orderId: string, dto: CreateRefundDto): Promise<RefundView> {
@@ -178,9 +181,12 @@ export class RefundsService {
     // What the policy computed at cancellation, capped by what the order still holds now (a refund
     // given by hand meanwhile comes out of it), so the books can never give back more than came in.
     const existing = await this.repo.findByRequest(req.id);
+    // a refund of this request that already succeeded (the provider settled it later) is in
+    // refunded_fen already: it is part of what the request may use, not on top of it
+    const settled = existing?.status === 'succeeded' ? existing.amountFen : 0;
     const available = refundableFen(
       order.paidFen,
-      order.refundedFen,
+      order.refundedFen - settled,
       await this.repo.inFlightFen(order.id, { requestId: req.id }),
     );
     const refundFen = existing ? existing.amountFen : Math.min(req.amountFen, available);
@@ -236,7 +242,11 @@ export class RefundsService {
     return null;
   }
 
-  /** Sends an approved refund to the provider and books the result. Caller holds the order lock. */
+  /**
+   * Sends an approved refund to the provider and books what it answers: succeeded or failed end
+   * the refund (RefundCompletion); processing waits for the provider's notification or the
+   * reconciliation query. Caller holds the order lock.
+   */
   private async execute(refundId: string, order: OrderForPayment): Promise<Refund> {
     const refund = await this.repo.lock(refundId);
     if (!refund) throw refundNotFound();
@@ -244,7 +254,7 @@ export class RefundsService {
     const payment = await this.payments.find(refund.paymentId);
     const provider = payment ? this.registry.get(payment.provider) : undefined;
     const merchant = payment ? await this.merchants.forProvider(payment.provider) : null;
-    if (!payment || !provider?.refund || !merchant) return this.repo.update(refund.id, { status: 'failed' });
+    if (!payment || !provider?.refund || !merchant) return this.completion.failed(refund, order);
     const result = await provider.refund({
       credentials: merchant.credentials,
       outTradeNo: payment.outTradeNo,
@@ -252,32 +262,18 @@ export class RefundsService {
       refundFen: refund.amountFen,
       totalFen: payment.amountFen,
       reason: refund.reason,
+      ...(provider.verifyRefundCallback ? { notifyUrl: await this.notifyUrl(payment.provider) } : {}),
     });
-    if (result.status === 'failed') return this.repo.update(refund.id, { status: 'failed' });
+    if (result.status === 'failed') return this.completion.failed(refund, order, result.providerRefundNo);
     if (result.status === 'processing') {
       // WeChat/Alipay may settle later; the refund stays in flight (counted against refundable).
       return this.repo.update(refund.id, { status: 'processing', providerRefundNo: result.providerRefundNo ?? null });
     }
-    const done = await this.repo.update(refund.id, {
-      status: 'succeeded',
-      providerRefundNo: result.providerRefundNo ?? null,
-    });
-    await this.ledger.post(
-      refundPaid({
-        source: fundsSourceOf(payment, order),
-        refundId: refund.id,
-        orderId: order.id,
-        amountFen: refund.amountFen,
-        heldFen: await this.ledger.orderHeld(order.id),
-      }),
-    );
-    await this.orders.markRefunded(order.id, refund.amountFen);
-    return done;
+    return this.completion.succeeded(refund, order, result.providerRefundNo);
   }
-}
 
-function fundsSourceOf(p: Payment, order: OrderForPayment): FundsSource {
-  if (p.provider === 'balance') return { kind: 'wallet', customerId: p.customerId };
-  if (p.provider === 'cash') return { kind: 'cash', technicianId: order.technicianId ?? p.customerId };
-  return { kind: 'provider', provider: p.provider as 'wechat' | 'alipay' | 'sandbox' };
+  /** Where the provider posts the refund's result: the store's callback route, like payments. */
+  private async notifyUrl(provider: string): Promise<string> {
+    return `${this.config.PUBLIC_URL}/t/${await this.repo.storeSlug()}/api/payments/callbacks/${provider}`;
+  }
 }

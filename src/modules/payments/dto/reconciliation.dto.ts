@@ -18,6 +18,7 @@ export class ReconciliationCounts {
   @ApiProperty() queriesMade!: number;
   @ApiProperty() queriesApplied!: number;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) paymentsByStatus!: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) refundsByStatus!: Record<string, number>;
 }
 
 export class MismatchView {
@@ -25,11 +26,23 @@ export class MismatchView {
   @ApiProperty() provider!: string;
   @ApiProperty({ enum: ['callback', 'query'] }) source!: string;
   @ApiProperty({
-    enum: ['amount', 'currency', 'merchant', 'unknown_trade', 'paid_but_cancelled', 'duplicate_payment', 'status'],
+    enum: [
+      'amount',
+      'currency',
+      'merchant',
+      'unknown_trade',
+      'paid_but_cancelled',
+      'duplicate_payment',
+      'status',
+      'unknown_refund',
+    ],
+    description: 'a finding about a refund names refundId / outRefundNo',
   })
   kind!: string;
   @ApiPropertyOptional({ type: String, nullable: true }) paymentId!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) outTradeNo!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) refundId!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) outRefundNo!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
   @ApiPropertyOptional({ type: String, nullable: true }) resolvedAt!: Date | null;
   @ApiProperty() createdAt!: Date;

@@ -91,6 +91,34 @@ export interface RefundResult {
   providerRefundNo?: string;
 }
 
+export interface RefundQueryInput<C> {
+  credentials: C;
+  outTradeNo: string;
+  outRefundNo: string;
+}
+
+/**
+ * What a provider says about one of our refunds (query or notification). `not_found`: the
+ * provider has no refund with this number (never submitted, or not yet visible) — submitting it
+ * again with the same number is safe.
+ */
+export interface RefundStatusReport {
+  outRefundNo: string;
+  status: 'succeeded' | 'processing' | 'failed' | 'not_found';
+  providerRefundNo?: string;
+  /** the payment the provider says the refund belongs to */
+  outTradeNo?: string;
+  refundFen?: number;
+  merchantId?: string;
+  succeededAt?: Date;
+}
+
+/** A refund notification whose signature (and decryption) has been verified. */
+export interface VerifiedRefundCallback extends RefundStatusReport {
+  status: 'succeeded' | 'processing' | 'failed';
+  raw: unknown;
+}
+
 export interface PaymentProvider<C = unknown> {
   readonly id: ProviderId;
   /** Validates and normalises a store's merchant credentials (stored encrypted by the service). */
@@ -102,4 +130,12 @@ export interface PaymentProvider<C = unknown> {
   callbackReply?(accepted: boolean): ProviderReply;
   query?(credentials: C, outTradeNo: string): Promise<QueryResult>;
   refund?(input: RefundInput<C>): Promise<RefundResult>;
+  /** Asks the provider where a refund it answered `processing` (or never answered) stands. */
+  queryRefund?(input: RefundQueryInput<C>): Promise<RefundStatusReport>;
+  /**
+   * Whether a notification posted to the callback route is about a refund rather than a payment.
+   * Only routes it (nothing is trusted yet): verifyRefundCallback then verifies it in full.
+   */
+  isRefundNotification?(rawBody: Buffer): boolean;
+  verifyRefundCallback?(input: CallbackInput<C>): Promise<VerifiedRefundCallback>;
 }

@@ -8,7 +8,9 @@ import {
   type ProviderReply,
   type QueryResult,
   type RefundInput,
+  type RefundQueryInput,
   type RefundResult,
+  type RefundStatusReport,
   type VerifiedCallback,
 } from '../payment-provider';
 import { ProviderRequestError } from '../provider-errors';
@@ -32,7 +34,8 @@ const TRADE_STATUS: Record<string, VerifiedCallback['status']> = {
 
 /**
  * Alipay through the official alipay-sdk (OpenAPI v1 gateway, RSA2, public-key mode): mobile
- * website pay (alipay.trade.wap.pay), notifications, alipay.trade.query and alipay.trade.refund.
+ * website pay (alipay.trade.wap.pay), notifications, alipay.trade.query, alipay.trade.refund and
+ * alipay.trade.fastpay.refund.query.
  */
 export class AlipayProvider implements PaymentProvider<AlipayCredentials> {
   readonly id = 'alipay' as const;
@@ -154,6 +157,37 @@ export class AlipayProvider implements PaymentProvider<AlipayCredentials> {
     return { status: res['fund_change'] === 'Y' ? 'succeeded' : 'processing', ...providerRefundNo };
   }
 
+  /**
+   * alipay.trade.fastpay.refund.query. Code 10000 only means the query worked: the refund happened
+   * when the answer carries it (out_request_no, refund_amount) with refund_status REFUND_SUCCESS
+   * or none (refunds made through the synchronous alipay.trade.refund omit it). No refund data:
+   * Alipay has not executed it, and the same out_request_no may be submitted again.
+   */
+  async queryRefund(input: RefundQueryInput<AlipayCredentials>): Promise<RefundStatusReport> {
+    const res = await this.exec(input.credentials, 'alipay.trade.fastpay.refund.query', {
+      out_trade_no: input.outTradeNo,
+      out_request_no: input.outRefundNo,
+      query_options: ['gmt_refund_pay'],
+    });
+    const notFound: RefundStatusReport = { outRefundNo: input.outRefundNo, status: 'not_found' };
+    if (res.code === '40004' && res.sub_code === 'ACQ.TRADE_NOT_EXIST') return notFound;
+    requireSuccess(res);
+    const refundFen = yuanToFen(String(res['refund_amount'] ?? ''));
+    if (res['out_request_no'] !== input.outRefundNo || refundFen === undefined) return notFound;
+    const status = res['refund_status'];
+    if (status !== undefined && status !== 'REFUND_SUCCESS')
+      return { outRefundNo: input.outRefundNo, status: 'processing' };
+    const succeededAt = parseBeijing(res['gmt_refund_pay']);
+    return {
+      outRefundNo: input.outRefundNo,
+      status: 'succeeded',
+      refundFen,
+      ...(typeof res['out_trade_no'] === 'string' ? { outTradeNo: res['out_trade_no'] } : {}),
+      ...(typeof res['trade_no'] === 'string' ? { providerRefundNo: res['trade_no'] } : {}),
+      ...(succeededAt ? { succeededAt } : {}),
+    };
+  }
+
   private sdk(c: AlipayCredentials): AlipaySdk {
     return new AlipaySdk({
       appId: c.appId,
@@ -169,7 +203,7 @@ export class AlipayProvider implements PaymentProvider<AlipayCredentials> {
   private async exec(
     c: AlipayCredentials,
     method: string,
-    bizContent: Record<string, string>,
+    bizContent: Record<string, unknown>,
   ): Promise<AlipaySdkCommonResult> {
     try {
       return await this.sdk(c).exec(

@@ -36,3 +36,14 @@ export interface SandboxNotification {
   merchantId: string;
   paidAt: string;
 }
+
+/** What the sandbox gateway notifies about a refund it settled (JSON body, same signature). */
+export interface SandboxRefundNotification {
+  outRefundNo: string;
+  outTradeNo: string;
+  providerRefundNo: string;
+  status: 'succeeded' | 'failed';
+  refundFen: number;
+  merchantId: string;
+  succeededAt: string | null;
+}

@@ -8,10 +8,21 @@ import {
   type ProviderReply,
   type QueryResult,
   type RefundInput,
+  type RefundQueryInput,
   type RefundResult,
+  type RefundStatusReport,
   type VerifiedCallback,
+  type VerifiedRefundCallback,
 } from '../payment-provider';
-import { SANDBOX_HEADERS, sandboxSignatureValid, type SandboxNotification } from './sandbox-signature';
+import {
+  SANDBOX_HEADERS,
+  sandboxSignatureValid,
+  type SandboxNotification,
+  type SandboxRefundNotification,
+} from './sandbox-signature';
+
+/** A refund as the sandbox gateway holds it (processing until settled). */
+type SandboxRefund = Omit<SandboxRefundNotification, 'status'> & { status: 'succeeded' | 'failed' | 'processing' };
 
 export interface SandboxCredentials {
   merchantId: string;
@@ -36,6 +47,8 @@ export class SandboxProvider implements PaymentProvider<SandboxCredentials> {
   readonly id = 'sandbox' as const;
   /** The gateway's own memory of finished checkouts (per process; it is a sandbox). */
   private readonly outcomes = new Map<string, SandboxNotification>();
+  private readonly refunds = new Map<string, SandboxRefund>();
+  refundsSettleLater = false;
 
   constructor(private readonly checkoutUrl: (input: CreatePaymentInput<SandboxCredentials>) => string) {}
 
@@ -63,7 +76,46 @@ export class SandboxProvider implements PaymentProvider<SandboxCredentials> {
     return done;
   }
 
-  verifyCallback(input: CallbackInput<SandboxCredentials>): Promise<VerifiedCallback> {
+  async verifyCallback(input: CallbackInput<SandboxCredentials>): Promise<VerifiedCallback> {
+    const n = (await this.open(input)) as SandboxNotification;
+    if (typeof n.outTradeNo !== 'string' || !Number.isInteger(n.amountFen)) {
+      throw new CallbackRejectedError('malformed', 'body lacks outTradeNo or amountFen');
+    }
+    return {
+      outTradeNo: n.outTradeNo,
+      providerTradeNo: n.providerTradeNo,
+      status: n.status === 'succeeded' ? 'succeeded' : 'failed',
+      amountFen: n.amountFen,
+      currency: n.currency,
+      merchantId: n.merchantId,
+      paidAt: n.paidAt ? new Date(n.paidAt) : undefined,
+      raw: n,
+    };
+  }
+
+  isRefundNotification(rawBody: Buffer): boolean {
+    return rawBody.includes('"outRefundNo"');
+  }
+
+  async verifyRefundCallback(input: CallbackInput<SandboxCredentials>): Promise<VerifiedRefundCallback> {
+    const n = (await this.open(input)) as Partial<SandboxRefundNotification>;
+    if (typeof n.outRefundNo !== 'string' || !Number.isInteger(n.refundFen)) {
+      throw new CallbackRejectedError('malformed', 'body lacks outRefundNo or refundFen');
+    }
+    return {
+      outRefundNo: n.outRefundNo,
+      status: n.status === 'succeeded' ? 'succeeded' : 'failed',
+      refundFen: n.refundFen,
+      ...(n.outTradeNo ? { outTradeNo: n.outTradeNo } : {}),
+      ...(n.providerRefundNo ? { providerRefundNo: n.providerRefundNo } : {}),
+      ...(n.merchantId ? { merchantId: n.merchantId } : {}),
+      ...(n.succeededAt ? { succeededAt: new Date(n.succeededAt) } : {}),
+      raw: n,
+    };
+  }
+
+  /** Signature, then the 5-minute window, then JSON: the checks every sandbox notification passes. */
+  private open(input: CallbackInput<SandboxCredentials>): Promise<unknown> {
     const ts = header(input.headers, SANDBOX_HEADERS.timestamp);
     const nonce = header(input.headers, SANDBOX_HEADERS.nonce);
     const sig = header(input.headers, SANDBOX_HEADERS.signature);
@@ -76,25 +128,11 @@ export class SandboxProvider implements PaymentProvider<SandboxCredentials> {
     if (Math.abs(input.now.getTime() - Number(ts) * 1000) > MAX_SKEW_MS) {
       return Promise.reject(new CallbackRejectedError('timestamp', 'timestamp more than 5 minutes off'));
     }
-    let n: SandboxNotification;
     try {
-      n = JSON.parse(input.rawBody.toString('utf8')) as SandboxNotification;
+      return Promise.resolve(JSON.parse(input.rawBody.toString('utf8')) as unknown);
     } catch {
       return Promise.reject(new CallbackRejectedError('malformed', 'body is not JSON'));
     }
-    if (typeof n.outTradeNo !== 'string' || !Number.isInteger(n.amountFen)) {
-      return Promise.reject(new CallbackRejectedError('malformed', 'body lacks outTradeNo or amountFen'));
-    }
-    return Promise.resolve({
-      outTradeNo: n.outTradeNo,
-      providerTradeNo: n.providerTradeNo,
-      status: n.status === 'succeeded' ? 'succeeded' : 'failed',
-      amountFen: n.amountFen,
-      currency: n.currency,
-      merchantId: n.merchantId,
-      paidAt: n.paidAt ? new Date(n.paidAt) : undefined,
-      raw: n,
-    });
   }
 
   callbackReply(accepted: boolean): ProviderReply {
@@ -117,7 +155,52 @@ export class SandboxProvider implements PaymentProvider<SandboxCredentials> {
     });
   }
 
+  /**
+   * Refunds are remembered per out_refund_no (submitting one again answers what the first did).
+   * They succeed at once, unless `refundsSettleLater` is set: then they stay `processing` until
+   * settleRefund, as a bank-card refund that takes days would — to try the follow-up path locally.
+   */
   refund(input: RefundInput<SandboxCredentials>): Promise<RefundResult> {
-    return Promise.resolve({ status: 'succeeded', providerRefundNo: `SBXR${input.outRefundNo}` });
+    const known =
+      this.refunds.get(input.outRefundNo) ??
+      this.refunds
+        .set(input.outRefundNo, {
+          outRefundNo: input.outRefundNo,
+          outTradeNo: input.outTradeNo,
+          providerRefundNo: `SBXR${input.outRefundNo}`,
+          status: this.refundsSettleLater ? 'processing' : 'succeeded',
+          refundFen: input.refundFen,
+          merchantId: input.credentials.merchantId,
+          succeededAt: this.refundsSettleLater ? null : new Date().toISOString(),
+        })
+        .get(input.outRefundNo)!;
+    return Promise.resolve({ status: known.status, providerRefundNo: known.providerRefundNo });
+  }
+
+  /** The gateway finishes a refund it held as processing; returns what it would notify. */
+  settleRefund(outRefundNo: string, status: 'succeeded' | 'failed', now: Date): SandboxRefundNotification {
+    const r = this.refunds.get(outRefundNo);
+    if (!r) throw new Error(`sandbox knows no refund ${outRefundNo}`);
+    const done: SandboxRefundNotification = {
+      ...r,
+      status,
+      succeededAt: status === 'succeeded' ? now.toISOString() : null,
+    };
+    this.refunds.set(outRefundNo, done);
+    return done;
+  }
+
+  queryRefund(input: RefundQueryInput<SandboxCredentials>): Promise<RefundStatusReport> {
+    const r = this.refunds.get(input.outRefundNo);
+    if (!r) return Promise.resolve({ outRefundNo: input.outRefundNo, status: 'not_found' });
+    return Promise.resolve({
+      outRefundNo: r.outRefundNo,
+      status: r.status,
+      outTradeNo: r.outTradeNo,
+      providerRefundNo: r.providerRefundNo,
+      refundFen: r.refundFen,
+      merchantId: r.merchantId,
+      ...(r.succeededAt ? { succeededAt: new Date(r.succeededAt) } : {}),
+    });
   }
 }

@@ -4,10 +4,11 @@ import {
   makeWechatTestMerchant,
   signWechatCallback,
   wechatPlatformSignature,
+  wechatRefund,
   wechatTransaction,
   type WechatTestMerchant,
 } from '../../../../../test/support/payment-signers';
-import { CallbackRejectedError, type VerifiedCallback } from '../payment-provider';
+import { CallbackRejectedError } from '../payment-provider';
 import { InvalidCredentialsError } from '../provider-errors';
 import { WechatPayV3Provider } from './wechat-pay-v3.provider';
 
@@ -36,7 +37,7 @@ async function verify(m: WechatTestMerchant, cb: { headers: Record<string, strin
   return sut.verifyCallback({ credentials: sut.parseCredentials(m.credentials), ...cb, now });
 }
 
-async function reason(p: Promise<VerifiedCallback>): Promise<string> {
+async function reason(p: Promise<unknown>): Promise<string> {
   const e = await p.then(
     () => undefined,
     (err: unknown) => err,
@@ -203,6 +204,93 @@ it('both verification modes configured at once (migration period): either serial
   expect((await verify(both, callback(cert))).status).toBe('succeeded');
   const viaPub = callback(cert, { platformKey: pub.platform.privateKey, serial: pub.platformSerial });
   expect((await verify(both, viaPub)).status).toBe('succeeded');
+});
+
+describe('WeChat Pay v3 refund notifications (REFUND.*)', () => {
+  const m = makeWechatTestMerchant();
+  const refundCallback = (over: Partial<Parameters<typeof wechatRefund>[0]> = {}, eventType = 'REFUND.SUCCESS') =>
+    signWechatCallback({
+      platformKey: m.platform.privateKey,
+      serial: m.platformSerial,
+      apiV3Key: m.credentials.apiV3Key,
+      resource: wechatRefund({
+        mchid: m.credentials.mchId,
+        outTradeNo: 'P1',
+        outRefundNo: 'R1',
+        refundFen: 500,
+        totalFen: 12345,
+        refundId: '50300000001',
+        ...over,
+      }),
+      eventType,
+      associatedData: 'refund',
+      timestamp: NOW,
+    });
+  const verifyRefund = (cb: { headers: Record<string, string>; rawBody: Buffer }) =>
+    sut.verifyRefundCallback({ credentials: sut.parseCredentials(m.credentials), ...cb, now: NOW });
+
+  it('are told apart from payment notifications by event_type (routing only)', () => {
+    expect(sut.isRefundNotification(refundCallback().rawBody)).toBe(true);
+    expect(sut.isRefundNotification(callback(m).rawBody)).toBe(false);
+    expect(sut.isRefundNotification(Buffer.from('not json'))).toBe(false);
+  });
+
+  it('a valid REFUND.SUCCESS verifies, decrypts and maps', async () => {
+    expect(await verifyRefund(refundCallback())).toEqual({
+      outRefundNo: 'R1',
+      outTradeNo: 'P1',
+      providerRefundNo: '50300000001',
+      status: 'succeeded',
+      refundFen: 500,
+      merchantId: m.credentials.mchId,
+      succeededAt: new Date('2026-11-25T02:05:00Z'),
+      raw: expect.objectContaining({ refund_status: 'SUCCESS', user_received_account: '招商银行信用卡0403' }),
+    });
+  });
+
+  it.each([
+    ['ABNORMAL', 'REFUND.ABNORMAL'],
+    ['CLOSED', 'REFUND.CLOSED'],
+  ] as const)('refund_status %s (%s) → failed', async (refundStatus, eventType) => {
+    expect((await verifyRefund(refundCallback({ refundStatus }, eventType))).status).toBe('failed');
+  });
+
+  it('a tampered body → signature; another APIv3 key → decrypt; another merchant → merchant', async () => {
+    const cb = refundCallback();
+    const tampered = { ...cb, rawBody: Buffer.from(cb.body.replace('退款成功', '退款成功 ')) };
+    expect(await reason(verifyRefund(tampered))).toBe('signature');
+    const wrongKey = signWechatCallback({
+      platformKey: m.platform.privateKey,
+      serial: m.platformSerial,
+      apiV3Key: 'abcdefghijklmnopqrstuvwxyz012345',
+      resource: wechatRefund({
+        mchid: m.credentials.mchId,
+        outTradeNo: 'P1',
+        outRefundNo: 'R1',
+        refundFen: 1,
+        totalFen: 1,
+      }),
+      eventType: 'REFUND.SUCCESS',
+      associatedData: 'refund',
+      timestamp: NOW,
+    });
+    expect(await reason(verifyRefund(wrongKey))).toBe('decrypt');
+    expect(await reason(verifyRefund(refundCallback({ mchid: '1900000109' })))).toBe('merchant');
+  });
+
+  it('a payment notification is not taken for a refund, nor a refund without its amount → malformed', async () => {
+    expect(await reason(verifyRefund(callback(m)))).toBe('malformed');
+    const noAmount = signWechatCallback({
+      platformKey: m.platform.privateKey,
+      serial: m.platformSerial,
+      apiV3Key: m.credentials.apiV3Key,
+      resource: { mchid: m.credentials.mchId, out_refund_no: 'R1', refund_status: 'SUCCESS' },
+      eventType: 'REFUND.SUCCESS',
+      associatedData: 'refund',
+      timestamp: NOW,
+    });
+    expect(await reason(verifyRefund(noAmount))).toBe('malformed');
+  });
 });
 
 describe('WeChat Pay v3 credentials and replies', () => {

@@ -8,22 +8,24 @@ import {
   type ProviderReply,
   type QueryResult,
   type RefundInput,
+  type RefundQueryInput,
   type RefundResult,
+  type RefundStatusReport,
   type VerifiedCallback,
+  type VerifiedRefundCallback,
 } from '../payment-provider';
 import { ProviderRequestError } from '../provider-errors';
 import { WechatPayClient, type WechatPayClientOptions, type WechatPayResponse } from './wechat-pay-client';
-import { parseWechatPayCredentials, platformKeyFor, type WechatPayCredentials } from './wechat-pay-credentials';
-import {
-  decryptResource,
-  jsapiPayParams,
-  platformMessage,
-  timestampIsFresh,
-  verifySha256Rsa,
-} from './wechat-pay-crypto';
+import { parseWechatPayCredentials, type WechatPayCredentials } from './wechat-pay-credentials';
+import { jsapiPayParams } from './wechat-pay-crypto';
 import { fenAmount, mapTradeState, parseRfc3339, rfc3339Beijing, truncateDescription } from './wechat-pay-mapping';
+import { openNotification, peekEventType, str } from './wechat-pay-notification';
+import { mapRefundState, refundReport } from './wechat-pay-refund-mapping';
 
-/** WeChat Pay API v3 (direct merchant mode): JSAPI and H5 prepay, notifications, query, refund. */
+/**
+ * WeChat Pay API v3 (direct merchant mode): JSAPI and H5 prepay, payment and refund notifications,
+ * payment and refund queries, refund.
+ */
 export class WechatPayV3Provider implements PaymentProvider<WechatPayCredentials> {
   readonly id = 'wechat' as const;
   private readonly client: WechatPayClient;
@@ -92,50 +94,7 @@ export class WechatPayV3Provider implements PaymentProvider<WechatPayCredentials
   }
 
   async verifyCallback(input: CallbackInput<WechatPayCredentials>): Promise<VerifiedCallback> {
-    const c = input.credentials;
-    const timestamp = header(input.headers, 'wechatpay-timestamp');
-    const nonce = header(input.headers, 'wechatpay-nonce');
-    const serial = header(input.headers, 'wechatpay-serial');
-    const signature = header(input.headers, 'wechatpay-signature');
-    if (!timestamp || !nonce || !serial || !signature) {
-      throw new CallbackRejectedError('malformed', 'missing Wechatpay-* signature headers');
-    }
-    if (!timestampIsFresh(timestamp, input.now)) {
-      throw new CallbackRejectedError('timestamp', 'Wechatpay-Timestamp is more than 5 minutes from now');
-    }
-    const key = platformKeyFor(c, serial, input.now);
-    if (!key) throw new CallbackRejectedError('signature', `unknown Wechatpay-Serial ${serial}`);
-    // Verify the exact bytes received: re-serialising parsed JSON would change them.
-    const body = input.rawBody.toString('utf8');
-    if (!verifySha256Rsa(platformMessage(timestamp, nonce, body), signature, key)) {
-      throw new CallbackRejectedError('signature', 'Wechatpay-Signature does not verify');
-    }
-
-    const envelope = parseJson(body);
-    const resource = envelope?.['resource'] as Record<string, unknown> | undefined;
-    if (!resource || typeof resource !== 'object') throw new CallbackRejectedError('malformed', 'no resource');
-    if (resource['algorithm'] !== 'AEAD_AES_256_GCM') {
-      throw new CallbackRejectedError('decrypt', `unsupported algorithm ${String(resource['algorithm'])}`);
-    }
-    if (!String(envelope?.['event_type'] ?? '').startsWith('TRANSACTION.')) {
-      throw new CallbackRejectedError('malformed', `not a payment notification: ${String(envelope?.['event_type'])}`);
-    }
-    let plaintext: string;
-    try {
-      plaintext = decryptResource({
-        apiV3Key: c.apiV3Key,
-        nonce: str(resource['nonce']),
-        associatedData: str(resource['associated_data']),
-        ciphertext: str(resource['ciphertext']),
-      });
-    } catch {
-      throw new CallbackRejectedError('decrypt', 'resource does not decrypt with the APIv3 key');
-    }
-    const tx = parseJson(plaintext);
-    if (!tx) throw new CallbackRejectedError('malformed', 'decrypted resource is not JSON');
-    if (tx['mchid'] !== c.mchId || tx['appid'] !== c.appId) {
-      throw new CallbackRejectedError('merchant', 'notification is for another merchant or app');
-    }
+    const { resource: tx } = openNotification(input, 'TRANSACTION');
     const status = mapTradeState(tx['trade_state']);
     const amount = (tx['amount'] ?? {}) as Record<string, unknown>;
     const amountFen = fenAmount(amount['total']);
@@ -153,6 +112,20 @@ export class WechatPayV3Provider implements PaymentProvider<WechatPayCredentials
       ...(paidAt ? { paidAt } : {}),
       raw: tx,
     };
+  }
+
+  isRefundNotification(rawBody: Buffer): boolean {
+    return peekEventType(rawBody).startsWith('REFUND.');
+  }
+
+  /** REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED: verified and decrypted like a payment notification. */
+  async verifyRefundCallback(input: CallbackInput<WechatPayCredentials>): Promise<VerifiedRefundCallback> {
+    const { resource } = openNotification(input, 'REFUND');
+    const report = refundReport(resource, 'refund_status');
+    if (!report) {
+      throw new CallbackRejectedError('malformed', 'refund lacks refund_status, amount.refund or out_refund_no');
+    }
+    return { ...report, merchantId: str(resource['mchid']), raw: resource };
   }
 
   /** API v3: 200/204 without a body acknowledges; any 4xx/5xx makes WeChat retry. */
@@ -194,20 +167,21 @@ export class WechatPayV3Provider implements PaymentProvider<WechatPayCredentials
       amount: { refund: input.refundFen, total: input.totalFen, currency: 'CNY' },
     });
     const data = okData(res);
-    const refundId = typeof data['refund_id'] === 'string' ? { providerRefundNo: data['refund_id'] } : {};
-    switch (data['status']) {
-      case 'SUCCESS':
-        return { status: 'succeeded', ...refundId };
-      case 'PROCESSING':
-        return { status: 'processing', ...refundId };
-      // ABNORMAL: the money could not reach the payer (card closed); it needs staff action in the
-      // merchant platform, so for us the refund did not happen.
-      case 'CLOSED':
-      case 'ABNORMAL':
-        return { status: 'failed', ...refundId };
-      default:
-        throw unexpected(`unknown refund status ${String(data['status'])}`);
+    const status = mapRefundState(data['status']);
+    if (!status) throw unexpected(`unknown refund status ${String(data['status'])}`);
+    return { status, ...(typeof data['refund_id'] === 'string' ? { providerRefundNo: data['refund_id'] } : {}) };
+  }
+
+  async queryRefund(input: RefundQueryInput<WechatPayCredentials>): Promise<RefundStatusReport> {
+    const path = `/v3/refund/domestic/refunds/${encodeURIComponent(input.outRefundNo)}`;
+    const res = await this.client.request(input.credentials, 'GET', path);
+    if (res.status === 404 || res.data['code'] === 'RESOURCE_NOT_EXISTS') {
+      return { outRefundNo: input.outRefundNo, status: 'not_found' };
     }
+    const report = refundReport(okData(res), 'status');
+    if (!report || report.outRefundNo !== input.outRefundNo)
+      throw unexpected('refund query answer lacks status or refund');
+    return report;
   }
 }
 
@@ -221,22 +195,4 @@ function okData(res: WechatPayResponse): Record<string, unknown> {
 
 function unexpected(why: string): ProviderRequestError {
   return new ProviderRequestError('unexpected', `WeChat Pay: ${why}`);
-}
-
-function header(headers: CallbackInput<unknown>['headers'], name: string): string {
-  const entry = Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
-  return (Array.isArray(entry) ? entry[0] : entry)?.trim() ?? '';
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
-
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
