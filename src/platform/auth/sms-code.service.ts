@@ -65,7 +65,15 @@ export class SmsCodeService {
       .hset(key, 'h', this.digest(tenantId, purpose, who, code), 'a', '0')
       .expire(key, c.SMS_CODE_TTL_SECONDS)
       .exec();
-    await this.sms.send(phone, 'login_code', { code, minutes: String(Math.ceil(c.SMS_CODE_TTL_SECONDS / 60)) });
+    try {
+      await this.sms.send(phone, 'login_code', { code, minutes: String(Math.ceil(c.SMS_CODE_TTL_SECONDS / 60)) });
+    } catch (e) {
+      // The gateway refused or did not answer: the person was told to try again, so the code is
+      // dropped and the one-minute resend gap released (the daily and per-IP counts stay).
+      await this.redis.del(key);
+      await this.limiter.reset(`sms-send-gap:${who}`);
+      throw e;
+    }
     return { expiresIn: c.SMS_CODE_TTL_SECONDS };
   }
 
