@@ -215,3 +215,84 @@ describe('files: upload and read', () => {
     expect(r.json().fields[0].field).toBe('id');
   });
 });
+
+describe('files: upload rate limits', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let f: Factory;
+  let dir: string;
+  let store: TestTenant;
+  const technician = async () => {
+    const id = crypto.randomUUID();
+    return { id, token: await f.token({ id, role: 'technician', tenantId: store.id }) };
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dir = await mkdtemp(join(tmpdir(), 'files-limits-'));
+    t = await createTestApp(db, {
+      FILES_DIR: dir,
+      FILES_UPLOADS_PER_USER: '3',
+      FILES_UPLOADS_PER_IP: '5',
+      FILES_UPLOAD_WINDOW_SECONDS: '600',
+    });
+    f = await Factory.create(db, t.app);
+    store = await f.newTenant();
+  });
+  afterAll(async () => {
+    await f?.close();
+    await t?.close();
+    await db?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const upload = (token: string, ip: string, bytes = PNG) => {
+    const form = multipart(bytes, 'a.png');
+    return t.app.inject({
+      method: 'POST',
+      url: `/t/${store.slug}/api/files`,
+      payload: form.payload,
+      headers: { ...form.headers, authorization: `Bearer ${token}` },
+      remoteAddress: ip,
+    });
+  };
+  const filesOf = async (uploader: string) =>
+    (await f.query<{ n: number }>(`SELECT count(*)::int AS n FROM files WHERE uploaded_by = $1`, [uploader])).rows[0]!
+      .n;
+
+  it('refuses a user past their allowance with 429, Retry-After and the standard error body; others carry on', async () => {
+    const x = await technician();
+    const y = await technician();
+    // A refused type counts as an attempt as well: the allowance is for tries, not successes.
+    expect((await upload(x.token, '10.0.0.1', FAKE_PNG)).statusCode).toBe(415);
+    for (let i = 0; i < 2; i++) expect((await upload(x.token, '10.0.0.1')).statusCode).toBe(201);
+    const refused = await upload(x.token, '10.0.0.2'); // another address does not reset the user's count
+    expect(refused.statusCode).toBe(429);
+    const retryAfter = Number(refused.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(600);
+    expect(refused.json()).toMatchObject({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      code: 'RATE_LIMITED',
+      message: 'too many uploads, try again later',
+      retryAfterSeconds: retryAfter,
+      requestId: expect.any(String),
+    });
+    expect(await filesOf(x.id)).toBe(2);
+
+    expect((await upload(y.token, '10.0.0.3')).statusCode).toBe(201);
+    expect(await filesOf(y.id)).toBe(1);
+  });
+
+  it('caps one address across users; other addresses are not affected', async () => {
+    const [a, b, c] = [await technician(), await technician(), await technician()];
+    for (const who of [a, a, a, b, b]) expect((await upload(who.token, '10.0.1.1')).statusCode).toBe(201);
+    const sameAddress = await upload(c.token, '10.0.1.1');
+    expect(sameAddress.statusCode).toBe(429);
+    expect(sameAddress.json().code).toBe('RATE_LIMITED');
+    expect(sameAddress.headers['retry-after']).toBeDefined();
+    expect((await upload(c.token, '10.0.1.2')).statusCode).toBe(201);
+    expect(await filesOf(c.id)).toBe(1);
+  });
+});

@@ -91,6 +91,10 @@ const configFields = z.object({
     .int()
     .min(1024)
     .default(10 * 1024 * 1024),
+  /** Upload rate limits (fixed windows in Redis): per signed-in user and per client IP. */
+  FILES_UPLOADS_PER_USER: z.coerce.number().int().min(1).default(60),
+  FILES_UPLOADS_PER_IP: z.coerce.number().int().min(1).default(300),
+  FILES_UPLOAD_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
   S3_BUCKET: z.string().optional(),
   S3_ENDPOINT: z.string().optional(),
   S3_REGION: z.string().default('us-east-1'),

@@ -1,9 +1,17 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '../auth/actor';
 import { CheckPolicies } from '../authz/check-policies';
-import { CurrentActor, type AppRequest } from '../http/request-context';
+import { ClientIp, CurrentActor, type AppRequest } from '../http/request-context';
 import { Public, TenantScoped } from '../http/route-metadata';
 import { FileIdParam, FileView, UploadFileQuery } from './dto/file.dto';
 import { FilesService } from './files.service';
@@ -25,9 +33,18 @@ export class FilesController {
     schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
   })
   @ApiOkResponse({ type: FileView })
+  @ApiTooManyRequestsResponse({
+    description:
+      'RATE_LIMITED: FILES_UPLOADS_PER_USER / FILES_UPLOADS_PER_IP per FILES_UPLOAD_WINDOW_SECONDS (Retry-After)',
+  })
   @CheckPolicies((a) => a.can('create', 'StoredFile'))
-  upload(@CurrentActor() actor: Actor, @Query() q: UploadFileQuery, @Req() req: AppRequest): Promise<FileView> {
-    return this.files.upload(actor, req.ability!, q.kind ?? 'image', req.bufferedUpload);
+  upload(
+    @CurrentActor() actor: Actor,
+    @ClientIp() ip: string,
+    @Query() q: UploadFileQuery,
+    @Req() req: AppRequest,
+  ): Promise<FileView> {
+    return this.files.upload(actor, req.ability!, q.kind ?? 'image', req.bufferedUpload, ip);
   }
 
   @Get(':id')

@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { FastifyInstance } from 'fastify';
 import { APP_CONFIG } from '../../config/load-config';
 import type { AppConfig } from '../../config/config.schema';
+import { AuthModule } from '../auth/auth.module';
 import { BlobCipher } from './blob-cipher';
 import { FILE_STORAGE, type FileStorage } from './file-storage';
 import { FilesController } from './files.controller';
@@ -30,6 +31,7 @@ export function createFileStorage(c: AppConfig): FileStorage {
 
 /** Uploads (images, certificates) behind one FileStorage interface. Import it to use FilesService. */
 @Module({
+  imports: [AuthModule],
   controllers: [FilesController],
   providers: [
     FilesRepository,

@@ -13,6 +13,7 @@ import { subject } from '@casl/ability';
 import { APP_CONFIG } from '../../config/load-config';
 import type { AppConfig } from '../../config/config.schema';
 import type { Actor } from '../auth/actor';
+import { RateLimiter } from '../auth/rate-limiter';
 import type { AppAbility } from '../authz/app-ability';
 import { AuditService } from '../audit/audit.service';
 import { TenantContext } from '../database/tenant-context';
@@ -38,6 +39,7 @@ export class FilesService {
     private readonly tenantContext: TenantContext,
     private readonly cipher: BlobCipher,
     private readonly audit: AuditService,
+    private readonly limiter: RateLimiter,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -47,11 +49,13 @@ export class FilesService {
     ability: AppAbility,
     kind: FileKind,
     upload: BufferedUpload | undefined,
+    ip: string,
   ): Promise<FileView> {
     if (actor.kind === 'operator') throw new ForbiddenException('platform operators do not upload store files');
     if (!ability.can('create', subject('StoredFile', { kind } as StoredFile))) {
       throw new ForbiddenException({ code: 'FILE_KIND_FORBIDDEN', message: `you may not upload a ${kind}` });
     }
+    await this.consumeUploadAllowance(actor, ip);
     const bytes = this.requireBytes(upload);
     const limit = kind === 'image' ? this.config.FILES_MAX_IMAGE_BYTES : this.config.FILES_MAX_CERTIFICATE_BYTES;
     if (bytes.length > limit) throw tooLarge(kind, limit);
@@ -121,6 +125,25 @@ export class FilesService {
   /** Rows of this store among `ids` (ids of another store simply are not found). */
   findByIds(ids: readonly string[]): Promise<StoredFile[]> {
     return ids.length === 0 ? Promise.resolve([]) : this.repo.findByIds(ids);
+  }
+
+  /**
+   * Every attempt counts (a refused type or size too), per user and per client IP, so neither
+   * one account nor one address can fill the store's storage; 429 with Retry-After beyond.
+   */
+  private consumeUploadAllowance(actor: Actor, ip: string): Promise<void> {
+    const c = this.config;
+    return this.limiter.consume(
+      [
+        {
+          key: `upload-user:${actor.kind}:${actor.id}`,
+          max: c.FILES_UPLOADS_PER_USER,
+          windowSeconds: c.FILES_UPLOAD_WINDOW_SECONDS,
+        },
+        { key: `upload-ip:${ip}`, max: c.FILES_UPLOADS_PER_IP, windowSeconds: c.FILES_UPLOAD_WINDOW_SECONDS },
+      ],
+      'too many uploads, try again later',
+    );
   }
 
   private requireBytes(upload: BufferedUpload | undefined): Buffer {
