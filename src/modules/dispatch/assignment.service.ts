@@ -29,7 +29,8 @@ export const orderNotFound = () => new NotFoundException({ code: 'ORDER_NOT_FOUN
  * shared pool): takes the order's dispatch-run lock, then the order's row lock, holds the
  * technician's busy time (the EXCLUDE constraint refuses an overlap → 409 SLOT_TAKEN), applies
  * the `assign` transition, withdraws any open offer and writes the dispatch log — one
- * transaction. Callers must not lock the order themselves before calling (lock order: run → order).
+ * transaction. Callers may hold the run lock (tryLockRun) and the grab listing before calling,
+ * never the order (README.md, "Lock order": run → listing → order → the order's rows).
  */
 @Injectable()
 export class AssignmentService {
@@ -40,6 +41,11 @@ export class AssignmentService {
     private readonly hub: RealtimeHub,
     private readonly tenantContext: TenantContext,
   ) {}
+
+  /** The run lock without waiting (grab claims take it before the listing); false while held elsewhere. */
+  async tryLockRun(orderId: string): Promise<boolean> {
+    return this.repo.tryLockRun(orderId, (await this.repo.settings()).mode);
+  }
 
   async assign(orderId: string, technicianId: string, opts: AssignOptions): Promise<Order> {
     if (!(await this.repo.orderExists(orderId))) throw orderNotFound();

@@ -90,15 +90,33 @@ export class DispatchRepository {
 
   /**
    * The order's dispatch run, created on first use and row-locked until the transaction ends:
-   * every step of one order's dispatch goes through this lock, so steps never interleave.
+   * every step of one order's dispatch goes through this lock, so steps never interleave. It is
+   * the FIRST lock of any unit of work on the order (README.md, "Lock order").
    */
   async lockRun(orderId: string, mode: DispatchMode): Promise<DispatchRun> {
-    await this.db.$executeRaw`
-      INSERT INTO dispatch_runs (tenant_id, order_id, mode) VALUES (${this.tenantId}::uuid, ${orderId}::uuid, ${mode})
-      ON CONFLICT (tenant_id, order_id) DO NOTHING`;
+    await this.ensureRun(orderId, mode);
     await this.db.$queryRaw`
       SELECT 1 FROM dispatch_runs WHERE tenant_id = ${this.tenantId}::uuid AND order_id = ${orderId}::uuid FOR UPDATE`;
     return this.db.dispatchRun.findUniqueOrThrow({ where: { tenantId_orderId: { tenantId: this.tenantId, orderId } } });
+  }
+
+  /**
+   * lockRun without waiting: false while another unit of work holds the run (a claim in flight,
+   * a dispatch step). The caller retries outside its transaction instead of queueing on the lock.
+   */
+  async tryLockRun(orderId: string, mode: DispatchMode): Promise<boolean> {
+    await this.ensureRun(orderId, mode);
+    const rows = await this.db.$queryRaw<unknown[]>`
+      SELECT 1 FROM dispatch_runs WHERE tenant_id = ${this.tenantId}::uuid AND order_id = ${orderId}::uuid
+         FOR UPDATE SKIP LOCKED`;
+    return rows.length > 0;
+  }
+
+  /** ON CONFLICT DO NOTHING never waits on a lock held on the existing row. */
+  private async ensureRun(orderId: string, mode: DispatchMode): Promise<void> {
+    await this.db.$executeRaw`
+      INSERT INTO dispatch_runs (tenant_id, order_id, mode) VALUES (${this.tenantId}::uuid, ${orderId}::uuid, ${mode})
+      ON CONFLICT (tenant_id, order_id) DO NOTHING`;
   }
 
   updateRun(orderId: string, data: Prisma.DispatchRunUncheckedUpdateInput): Promise<DispatchRun> {

@@ -12,6 +12,11 @@ import { BusyTimeService } from '../scheduling/busy-time.service';
  * dispatch log and withdraws open offers); LocalGrabAssigner does the bare minimum without it.
  */
 export interface GrabAssigner {
+  /**
+   * The lock that comes before the listing's (src/modules/dispatch/README.md, "Lock order"),
+   * taken without waiting: false while another unit of work holds it.
+   */
+  lockFirst(orderId: string): Promise<boolean>;
   assign(
     orderId: string,
     technicianId: string,
@@ -27,6 +32,11 @@ export class LocalGrabAssigner implements GrabAssigner {
     private readonly transitions: OrderTransitions,
     private readonly busy: BusyTimeService,
   ) {}
+
+  /** Without dispatch there is no run: the listing is the first lock. */
+  lockFirst(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
 
   async assign(orderId: string, technicianId: string, opts: { via: 'grab'; actor: OrderActor; reason: string }) {
     const order = await this.transitions.lock(orderId);
@@ -46,6 +56,10 @@ export class LocalGrabAssigner implements GrabAssigner {
 @Injectable()
 export class DispatchGrabAssigner implements GrabAssigner {
   constructor(private readonly assignment: AssignmentService) {}
+
+  lockFirst(orderId: string): Promise<boolean> {
+    return this.assignment.tryLockRun(orderId);
+  }
 
   assign(orderId: string, technicianId: string, opts: { via: 'grab'; actor: OrderActor; reason: string }) {
     return this.assignment.assign(orderId, technicianId, opts);

@@ -114,7 +114,7 @@ export class GrabService implements OnModuleInit {
    * order in this process queue behind the one in flight without touching the database: when it
    * committed a win they are told ALREADY_TAKEN at once; when it was refused (SLOT_TAKEN) the next
    * one gets its turn, so the order is never lost to a refused claimer. A claim in flight in
-   * another process shows as a locked listing (SKIP LOCKED): wait briefly outside any transaction
+   * another process shows as a locked run or listing (SKIP LOCKED): wait briefly outside any transaction
    * and look again, so losers never sit on pooled connections behind the winner.
    */
   async claim(actor: Actor, tenantId: string, orderId: string): Promise<ClaimResult> {
@@ -153,8 +153,17 @@ export class GrabService implements OnModuleInit {
     }
   }
 
+  /**
+   * Locks in the dispatch order (src/modules/dispatch/README.md): the order's dispatch run, then
+   * the listing, then (in assign) the order — both first locks without waiting, so a claim never
+   * queues behind a widen, an offer step or another claim while holding anything they need.
+   */
   private async claimOnce(actor: Actor, orderId: string): Promise<ClaimResult | 'busy'> {
     await this.requireTechnician(actor);
+    const listed = await this.repo.find(orderId);
+    if (!listed) throw notFound();
+    if (listed.status !== 'open') throw alreadyTaken();
+    if (!(await this.assigner.lockFirst(orderId))) return 'busy';
     const seen = await this.repo.tryLock(orderId);
     if (seen.status === null) throw notFound();
     if (seen.status !== 'open') throw alreadyTaken();
