@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -34,6 +35,13 @@ export class ServerProcess {
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
+    // BENCH_SERVER_LOG_DIR keeps each server's whole output (e.g. with --trace-gc in BENCH_API_NODE_ARGS).
+    const logDir = process.env.BENCH_SERVER_LOG_DIR;
+    if (logDir) {
+      const file = createWriteStream(join(logDir, `${label}-${Date.now()}.log`));
+      this.child.stdout?.pipe(file);
+      this.child.stderr?.pipe(file);
+    }
     this.child.once('exit', () => (this.exited = true));
     this.sampler = setInterval(() => this.sample(), 250);
     this.sampler.unref();
