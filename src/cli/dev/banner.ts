@@ -15,7 +15,8 @@ export function printBanner(config: AppConfig, report: SyncReport): void {
     'Demo stores and logins (store staff sign in at /t/{slug}/api/auth/staff/login):',
     formatSyncReport(report, base),
     '',
-    'Customers and technicians sign in with any mainland mobile number; the SMS code is printed in this log.',
+    'Customers sign in with any mainland mobile number, demo technicians with the numbers listed above;',
+    'the SMS code is printed in this log (SMS_PROVIDER=log).',
     'Ctrl-C stops everything this command started.',
     '',
   ];
