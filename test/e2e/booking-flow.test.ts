@@ -55,6 +55,11 @@ describe('H5 full flow: a customer books and pays with the sandbox and follows t
     await page.getByTestId('slot').first().click();
     await eventually(() => page.getByTestId('quote-total').textContent()).toMatch(/^¥\d+\.\d\d$/);
     await shot(page, 'booking');
+    // Only what this store offers (GET /api/payment-methods): no merchant account, so no WeChat/Alipay.
+    await page.getByTestId('pay-method-sandbox').waitFor();
+    expect(await page.getByTestId('pay-method-on_arrival').count()).toBe(1);
+    expect(await page.getByTestId('pay-method-wechat').count()).toBe(0);
+    expect(await page.getByTestId('pay-method-alipay').count()).toBe(0);
 
     await page.getByTestId('submit-order').click();
     await page.getByTestId('sandbox-checkout').waitFor();

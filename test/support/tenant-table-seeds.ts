@@ -213,6 +213,11 @@ export const TENANT_TABLE_SEEDS: Record<string, TenantTableSeed> = {
   journal_entries: async (admin, tenantId) => {
     await insertJournalTransaction(admin, tenantId);
   },
+  payment_settings: async (admin, tenantId) => {
+    await admin.query(`INSERT INTO payment_settings (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING`, [
+      tenantId,
+    ]);
+  },
   merchant_credentials: async (admin, tenantId) => {
     await admin.query(
       `INSERT INTO merchant_credentials (tenant_id, provider, merchant_id, config_enc)

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AddressesModule } from '../addresses/addresses.module';
+import { PaymentsModule } from '../payments/payments.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { StoreProfileModule } from '../store-profile/store-profile.module';
 import { OrderActionsService } from './order-actions.service';
@@ -24,7 +25,7 @@ import { QuotesService } from './quotes.service';
  * (refund.port.ts), `QUOTE_ADJUSTMENT_SOURCES` (members/coupons/points).
  */
 @Module({
-  imports: [AddressesModule, SchedulingModule, StoreProfileModule],
+  imports: [AddressesModule, SchedulingModule, StoreProfileModule, PaymentsModule],
   controllers: [QuotesController, OrdersController, OrderSettingsController],
   providers: [
     QuotesRepository,

@@ -8,6 +8,7 @@ import { FieldCipher } from '../../platform/crypto/field-cipher';
 import { TenantContext } from '../../platform/database/tenant-context';
 import { AddressesRepository } from '../addresses/addresses.repository';
 import { ADDRESS_PHONE_AAD } from '../addresses/addresses.service';
+import { PaymentMethodsService } from '../payments/payment-methods.service';
 import { BusyTimeService } from '../scheduling/busy-time.service';
 import { startAtError } from './booking-window';
 import type { CreateOrderDto, ListOrdersQuery, OrderDto } from './dto/order.dto';
@@ -48,6 +49,7 @@ export class OrdersService {
     private readonly timers: OrderTimersService,
     private readonly cipher: FieldCipher,
     private readonly tenantContext: TenantContext,
+    private readonly paymentMethods: PaymentMethodsService,
   ) {}
 
   /**
@@ -78,6 +80,13 @@ export class OrdersService {
     if (quote.startAt.getTime() <= now.getTime()) throw startAtError('START_IN_PAST');
     if (await this.repo.findByQuote(quote.id)) {
       throw fieldError('QUOTE_ALREADY_USED', 'quoteId', '该报价已下单 / this quote has already been booked');
+    }
+    if (body.paymentMethod === 'on_arrival' && !(await this.paymentMethods.onArrivalEnabled())) {
+      throw fieldError(
+        'PAYMENT_METHOD_UNAVAILABLE',
+        'paymentMethod',
+        '本店暂不支持到付 / this store does not take pay on arrival',
+      );
     }
     const address = await this.addresses.find(actor.id, quote.addressId);
     if (!address)

@@ -7,6 +7,7 @@ import type { MerchantCredentialView, SetMerchantCredentialDto } from './dto/mer
 import { MerchantCredentialsRepository } from './merchant-credentials.repository';
 import type { PaymentProvider } from './providers/payment-provider';
 import { PaymentProviderRegistry } from './payment-provider.registry';
+import { PaymentSettingsRepository } from './payment-settings.repository';
 
 /** What a payment or a callback needs from the store's configuration of a provider. */
 export interface StoreMerchant {
@@ -39,6 +40,7 @@ const view = (c: MerchantCredential): MerchantCredentialView => ({
 export class MerchantCredentialsService {
   constructor(
     private readonly repo: MerchantCredentialsRepository,
+    private readonly settings: PaymentSettingsRepository,
     private readonly registry: PaymentProviderRegistry,
     private readonly cipher: FieldCipher,
     private readonly hasher: LookupHasher,
@@ -111,7 +113,9 @@ export class MerchantCredentialsService {
     const tenantId = this.tenantContext.tenantId();
     if (provider === 'sandbox') {
       if (!this.registry.sandbox) return null;
-      return { credentials: this.sandboxCredentials(tenantId), merchantId: sandboxMerchantId(tenantId), enabled: true };
+      // switched off by the store: no new sandbox payments (callbacks of started ones still verify)
+      const enabled = (await this.settings.get()).sandboxEnabled;
+      return { credentials: this.sandboxCredentials(tenantId), merchantId: sandboxMerchantId(tenantId), enabled };
     }
     if (provider === 'balance' || provider === 'cash') return { credentials: null, merchantId: 'store', enabled: true };
     const row = await this.repo.find(provider);

@@ -12,7 +12,10 @@ import { OrderSettlementService } from './order-settlement.service';
 import { OrdersPort } from './orders-port';
 import { CALLBACK_ROUTE, PaymentCallbacksController } from './payment-callbacks.controller';
 import { PaymentCallbacksService } from './payment-callbacks.service';
+import { PaymentMethodsController } from './payment-methods.controller';
+import { PaymentMethodsService } from './payment-methods.service';
 import { PaymentOutcomesService } from './payment-outcomes.service';
+import { PaymentSettingsRepository } from './payment-settings.repository';
 import { EXTRA_PAYMENT_PROVIDERS, PaymentProviderRegistry } from './payment-provider.registry';
 import { AlipayProvider } from './providers/alipay/alipay.provider';
 import { WechatPayV3Provider } from './providers/wechat-pay-v3/wechat-pay-v3.provider';
@@ -36,7 +39,13 @@ import { SandboxGatewayService } from './sandbox-gateway.service';
  */
 @Module({
   imports: [LedgerModule],
-  controllers: [PaymentsController, MerchantCredentialsController, PaymentCallbacksController, RefundsController],
+  controllers: [
+    PaymentsController,
+    MerchantCredentialsController,
+    PaymentCallbacksController,
+    RefundsController,
+    PaymentMethodsController,
+  ],
   providers: [
     {
       provide: EXTRA_PAYMENT_PROVIDERS,
@@ -49,6 +58,8 @@ import { SandboxGatewayService } from './sandbox-gateway.service';
     PaymentProviderRegistry,
     MerchantCredentialsRepository,
     MerchantCredentialsService,
+    PaymentSettingsRepository,
+    PaymentMethodsService,
     PaymentsRepository,
     PaymentsService,
     PaymentOutcomesService,
@@ -64,7 +75,14 @@ import { SandboxGatewayService } from './sandbox-gateway.service';
     OrderMoneyHooks,
     OrdersPort,
   ],
-  exports: [PaymentsService, RefundsService, ReconciliationService, OrderSettlementService, LedgerModule],
+  exports: [
+    PaymentsService,
+    RefundsService,
+    ReconciliationService,
+    OrderSettlementService,
+    PaymentMethodsService,
+    LedgerModule,
+  ],
 })
 export class PaymentsModule implements OnModuleInit {
   constructor(

@@ -150,6 +150,12 @@ export interface Order {
   createdAt: string;
 }
 
+/** A way to pay the store offers now (GET /api/payment-methods); balance carries the customer's balance. */
+export interface PaymentMethod {
+  method: 'wechat' | 'alipay' | 'balance' | 'on_arrival' | 'sandbox';
+  balanceFen?: number;
+}
+
 export interface PayResult {
   payment: { id: string; outTradeNo: string; status: string; amountFen: number; provider: string };
   next: { kind: string; url?: string };

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import type { PaymentSetting } from '../../generated/prisma/client';
+import { TenantContext } from '../../platform/database/tenant-context';
+
+/** What a store without a payment_settings row offers (the table's column defaults). */
+export const DEFAULT_PAYMENT_SETTINGS = { onArrivalEnabled: true, sandboxEnabled: true } as const;
+
+export type PaymentSettingsValues = { onArrivalEnabled: boolean; sandboxEnabled: boolean };
+
+@Injectable()
+export class PaymentSettingsRepository {
+  constructor(private readonly tenantContext: TenantContext) {}
+
+  private get db() {
+    return this.tenantContext.db();
+  }
+
+  async get(): Promise<PaymentSettingsValues & { updatedAt: Date | null }> {
+    const row = await this.db.paymentSetting.findFirst();
+    return row ? values(row) : { ...DEFAULT_PAYMENT_SETTINGS, updatedAt: null };
+  }
+
+  async upsert(data: Partial<PaymentSettingsValues>, updatedBy: string) {
+    const tenantId = this.tenantContext.tenantId();
+    return values(
+      await this.db.paymentSetting.upsert({
+        where: { tenantId },
+        create: { tenantId, ...data, updatedBy },
+        update: { ...data, updatedBy },
+      }),
+    );
+  }
+}
+
+const values = (r: PaymentSetting): PaymentSettingsValues & { updatedAt: Date | null } => ({
+  onArrivalEnabled: r.onArrivalEnabled,
+  sandboxEnabled: r.sandboxEnabled,
+  updatedAt: r.updatedAt,
+});
