@@ -1,7 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FILE_REFERENCES } from '../src/platform/files/file-references';
+import { JobQueue } from '../src/platform/queue/job-queue';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { createTestApp, type TestApp } from './support/test-app';
 import { Factory, type TestTenant } from './support/factories';
@@ -294,5 +297,160 @@ describe('files: upload rate limits', () => {
     expect(sameAddress.headers['retry-after']).toBeDefined();
     expect((await upload(c.token, '10.0.1.2')).statusCode).toBe(201);
     expect(await filesOf(c.id)).toBe(1);
+  });
+});
+
+describe('files: unreferenced-file cleanup', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let f: Factory;
+  let dir: string;
+  let events: QueueEvents;
+  let a: TestTenant;
+  let b: TestTenant;
+  const tok = { ownerA: '', ownerB: '', techA: '' };
+  let techA: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dir = await mkdtemp(join(tmpdir(), 'files-cleanup-'));
+    t = await createTestApp(db, { FILES_DIR: dir, FILES_ORPHAN_GRACE_SECONDS: '60' });
+    f = await Factory.create(db, t.app);
+    a = await f.newTenant();
+    b = await f.newTenant();
+    tok.ownerA = await f.token({ id: (await f.newStaff(a)).id, role: 'tenant_owner', tenantId: a.id });
+    tok.ownerB = await f.token({ id: (await f.newStaff(b)).id, role: 'tenant_owner', tenantId: b.id });
+    techA = (await f.newTechnician(a, { status: 'approved' })).id;
+    tok.techA = await f.token({ id: techA, role: 'technician', tenantId: a.id });
+    events = new QueueEvents('maintenance', {
+      connection: { url: t.config.REDIS_URL },
+      prefix: t.config.REDIS_PREFIX,
+    });
+    await events.waitUntilReady();
+  });
+  afterAll(async () => {
+    await events?.close();
+    await f?.close();
+    await t?.close();
+    await db?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const upload = async (tenant: TestTenant, token: string, kind: 'image' | 'certificate' = 'image') => {
+    const form = multipart(kind === 'image' ? PNG : PDF, kind === 'image' ? 'a.png' : 'c.pdf');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/t/${tenant.slug}/api/files?kind=${kind}`,
+      payload: form.payload,
+      headers: { ...form.headers, authorization: `Bearer ${token}` },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const id = res.json().id as string;
+    const key = (await f.query<{ k: string }>(`SELECT storage_key AS k FROM files WHERE id = $1`, [id])).rows[0]!.k;
+    return { id, key };
+  };
+  /** Runs the store's sweep through the queue and the worker (tenant context) and waits for it. */
+  const sweep = async (tenant: TestTenant) => {
+    const jobs = t.app.get(JobQueue);
+    const jobId = await jobs.enqueue('files.cleanup', { tenantId: tenant.id });
+    const job = await jobs.queue('maintenance').getJob(jobId);
+    await job!.waitUntilFinished(events, 15_000);
+  };
+  const rowExists = async (id: string) => (await f.query(`SELECT 1 FROM files WHERE id = $1`, [id])).rowCount === 1;
+  const blobExists = (key: string) =>
+    stat(join(dir, key)).then(
+      () => true,
+      () => false,
+    );
+  const backdate = (ids: string[]) =>
+    f.query(`UPDATE files SET created_at = now() - interval '2 hours' WHERE id = ANY($1::uuid[])`, [ids]);
+
+  it('deletes old unreferenced files (row and blob) of its own store only; keeps referenced and fresh ones', async () => {
+    const orphan = await upload(a, tok.ownerA);
+    const orphanCert = await upload(a, tok.techA, 'certificate');
+    const photo = await upload(a, tok.ownerA);
+    const cert = await upload(a, tok.techA, 'certificate');
+    const serviceImage = await upload(a, tok.ownerA);
+    const storePhoto = await upload(a, tok.ownerA);
+    const logo = await upload(a, tok.ownerA);
+    const fresh = await upload(a, tok.ownerA);
+    const orphanB = await upload(b, tok.ownerB);
+
+    await f.query(`UPDATE technicians SET photo_file_id = $1 WHERE id = $2`, [photo.id, techA]);
+    await f.query(
+      `INSERT INTO technician_certificates (tenant_id, technician_id, file_id, kind) VALUES ($1, $2, $3, 'massage_license')`,
+      [a.id, techA, cert.id],
+    );
+    const cat = await f.query<{ id: string }>(
+      `INSERT INTO service_categories (tenant_id, name_zh) VALUES ($1, '推拿') RETURNING id`,
+      [a.id],
+    );
+    await f.query(`INSERT INTO services (tenant_id, category_id, name_zh, images) VALUES ($1, $2, '推拿', $3)`, [
+      a.id,
+      cat.rows[0]!.id,
+      ['https://cdn.example.com/banner.jpg', serviceImage.id.toUpperCase()],
+    ]);
+    await f.query(`INSERT INTO store_profiles (tenant_id, photo_urls) VALUES ($1, $2)`, [
+      a.id,
+      [`https://${a.slug}.massage.test/api/files/${storePhoto.id}`],
+    ]);
+    await f.query(`UPDATE tenants SET logo_url = $1 WHERE id = $2`, [`/api/files/${logo.id}`, a.id]);
+    const old = [orphan, orphanCert, photo, cert, serviceImage, storePhoto, logo, orphanB];
+    await backdate(old.map((x) => x.id));
+
+    // one repeatable job per store, created by its uploads
+    const schedulers = await t.app.get(JobQueue).queue('maintenance').getJobSchedulers();
+    expect(schedulers.map((s) => s.key)).toEqual(
+      expect.arrayContaining([`files-cleanup-${a.id}`, `files-cleanup-${b.id}`]),
+    );
+
+    await sweep(a);
+    for (const gone of [orphan, orphanCert]) {
+      expect(await rowExists(gone.id)).toBe(false);
+      expect(await blobExists(gone.key)).toBe(false);
+    }
+    for (const kept of [photo, cert, serviceImage, storePhoto, logo, fresh, orphanB]) {
+      expect(await rowExists(kept.id)).toBe(true);
+      expect(await blobExists(kept.key)).toBe(true);
+    }
+    const download = await t.app.inject({ method: 'GET', url: `/t/${a.slug}/api/files/${photo.id}` });
+    expect(download.rawPayload).toEqual(PNG);
+    const audit = await f.query<{ details: { count: number; fileIds: string[] } }>(
+      `SELECT details FROM audit_events WHERE tenant_id = $1 AND action = 'file.orphans_deleted'`,
+      [a.id],
+    );
+    expect(audit.rows).toHaveLength(1);
+    expect(audit.rows[0]!.details.count).toBe(2);
+    expect([...audit.rows[0]!.details.fileIds].sort()).toEqual([orphan.id, orphanCert.id].sort());
+
+    // Running again changes nothing and records nothing.
+    await sweep(a);
+    expect(await rowExists(fresh.id)).toBe(true);
+    expect(
+      (await f.query(`SELECT 1 FROM audit_events WHERE tenant_id = $1 AND action = 'file.orphans_deleted'`, [a.id]))
+        .rowCount,
+    ).toBe(1);
+
+    // B's own sweep takes B's orphan.
+    await sweep(b);
+    expect(await rowExists(orphanB.id)).toBe(false);
+    expect(await blobExists(orphanB.key)).toBe(false);
+  });
+
+  it('knows every column that can point at a file (a new one must be added to FILE_REFERENCES)', async () => {
+    const known = new Set(FILE_REFERENCES.map((r) => `${r.table}.${r.column}`));
+    const fks = await f.query<{ col: string }>(
+      `SELECT c.conrelid::regclass::text || '.' || a.attname AS col
+         FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+        WHERE c.contype = 'f' AND c.confrelid = 'files'::regclass AND a.attname <> 'tenant_id'`,
+    );
+    expect(fks.rows.length).toBeGreaterThan(0);
+    const named = await f.query<{ col: string }>(
+      `SELECT table_name || '.' || column_name AS col FROM information_schema.columns
+        WHERE table_schema = 'public' AND table_name <> 'files'
+          AND column_name ~ '(file|image|photo|logo|picture|avatar|attachment|evidence)'`,
+    );
+    const missing = [...fks.rows, ...named.rows].map((r) => r.col).filter((c) => !known.has(c));
+    expect(missing).toEqual([]);
   });
 });

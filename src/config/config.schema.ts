@@ -95,6 +95,9 @@ const configFields = z.object({
   FILES_UPLOADS_PER_USER: z.coerce.number().int().min(1).default(60),
   FILES_UPLOADS_PER_IP: z.coerce.number().int().min(1).default(300),
   FILES_UPLOAD_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+  /** Uploads nothing references are deleted (row and blob) once this old, by a repeatable job per store. */
+  FILES_ORPHAN_GRACE_SECONDS: z.coerce.number().int().min(1).default(86_400),
+  FILES_CLEANUP_EVERY_MS: z.coerce.number().int().min(1000).default(3_600_000),
   S3_BUCKET: z.string().optional(),
   S3_ENDPOINT: z.string().optional(),
   S3_REGION: z.string().default('us-east-1'),

@@ -11,6 +11,9 @@ import { FilesController } from './files.controller';
 import { FilesRepository } from './files.repository';
 import { FilesService } from './files.service';
 import { LocalFileStorage } from './local-file-storage';
+import { OrphanCleanupJob } from './orphan-cleanup.job';
+import { OrphanCleanupScheduler } from './orphan-cleanup.scheduler';
+import { OrphanCleanupService } from './orphan-cleanup.service';
 import { S3FileStorage } from './s3-file-storage';
 import { installUploadBuffering } from './upload-buffering';
 
@@ -29,13 +32,19 @@ export function createFileStorage(c: AppConfig): FileStorage {
   return new S3FileStorage(client, c.S3_BUCKET);
 }
 
-/** Uploads (images, certificates) behind one FileStorage interface. Import it to use FilesService. */
+/**
+ * Uploads (images, certificates) behind one FileStorage interface, rate limited per user and IP;
+ * uploads nothing references are swept after a grace period. Import it to use FilesService.
+ */
 @Module({
   imports: [AuthModule],
   controllers: [FilesController],
   providers: [
     FilesRepository,
     FilesService,
+    OrphanCleanupService,
+    OrphanCleanupScheduler,
+    OrphanCleanupJob,
     { provide: FILE_STORAGE, inject: [APP_CONFIG], useFactory: createFileStorage },
     { provide: BlobCipher, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new BlobCipher(c.DATA_ENCRYPTION_KEY) },
   ],

@@ -23,6 +23,7 @@ import { assertKeyOfTenant, buildFileKey, type FileKind } from './file-key';
 import { FILE_STORAGE, type FileStorage } from './file-storage';
 import { allowedMimes, sniffAllowedType } from './file-type-policy';
 import { FilesRepository } from './files.repository';
+import { OrphanCleanupScheduler } from './orphan-cleanup.scheduler';
 import type { BufferedUpload } from './upload-buffering';
 import type { FileView } from './dto/file.dto';
 
@@ -40,6 +41,7 @@ export class FilesService {
     private readonly cipher: BlobCipher,
     private readonly audit: AuditService,
     private readonly limiter: RateLimiter,
+    private readonly cleanup: OrphanCleanupScheduler,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -88,6 +90,8 @@ export class FilesService {
         sensitive,
         encrypted: sensitive,
       });
+      // An upload nobody ends up referencing is deleted after the grace period by this store's sweep.
+      await this.cleanup.ensure(tenantId);
       if (sensitive) {
         await this.audit.record({
           actorType: actor.kind,

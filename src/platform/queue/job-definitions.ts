@@ -4,6 +4,7 @@ import type { OrderTimerPayload } from '../../modules/orders/order-timers';
 import type { DispatchStartPayload, GrabStepPayload, OfferTimeoutPayload } from '../../modules/dispatch/dispatch-jobs';
 import type { ReconcilePayload } from '../../modules/payments/reconciliation.scheduler';
 import type { NotificationSmsPayload } from '../../modules/notifications/notification-sms.job';
+import type { FilesCleanupPayload } from '../files/orphan-cleanup.job';
 
 /**
  * Whose data a job touches. `tenant` jobs carry `tenantId` and run inside that store's RLS
@@ -43,6 +44,7 @@ export interface JobPayloads {
   'dispatch.grab_step': GrabStepPayload;
   'payments.reconcile': ReconcilePayload;
   'notification.sms': NotificationSmsPayload;
+  'files.cleanup': FilesCleanupPayload;
 }
 
 export type JobName = keyof JobPayloads;
@@ -74,4 +76,6 @@ export const JOB_DEFINITIONS: JobDefinitions = {
   'payments.reconcile': { queue: 'payments', scope: 'tenant', attempts: 3, backoffFactor: 1, concurrency: 2 },
   // Tenant-scoped: one notification by SMS (the phone is decrypted in the worker).
   'notification.sms': { queue: 'notifications', scope: 'tenant', attempts: 5, backoffFactor: 1 },
+  // Tenant-scoped repeatable job (one scheduler per store): deletes uploads nothing references.
+  'files.cleanup': { queue: 'maintenance', scope: 'tenant', attempts: 3, backoffFactor: 1, concurrency: 1 },
 };
