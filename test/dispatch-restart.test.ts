@@ -4,7 +4,7 @@ import { JobQueue } from '../src/platform/queue/job-queue';
 import { Factory } from './support/factories';
 import { createTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
-import { DispatchWorld, eventually } from './support/dispatch-fixtures';
+import { DispatchWorld, eventually, fireDispatchJob } from './support/dispatch-fixtures';
 
 /** One set of keys for every app of this file, so tokens and sealed phones work across restarts. */
 const SECRETS = {
@@ -31,7 +31,7 @@ describe('auto-dispatch survives a worker restart', () => {
 
   it('worker stops with an offer pending; a new one on the same Redis prefix expires it once and carries on', async () => {
     const prefix = `dsp-${randomUUID().slice(0, 8)}`;
-    const w = await DispatchWorld.create(f, { mode: 'auto', offerTimeoutSeconds: 2, radiusStepsM: [5000] });
+    const w = await DispatchWorld.create(f, { mode: 'auto', offerTimeoutSeconds: 600, radiusStepsM: [5000] });
     await w.tech({ name: 'R1', km: 0.5 });
     await w.tech({ name: 'R2', km: 1 });
     await w.tech({ name: 'R3', km: 1.5 });
@@ -44,14 +44,20 @@ describe('auto-dispatch survives a worker restart', () => {
     const offer1 = (await w.openOffer(order.id))!;
     await first.close(); // the worker dies with R1's timeout still delayed in Redis
 
-    await new Promise((r) => setTimeout(r, 2500)); // the deadline passes while no worker runs
+    // the deadline passes while no worker runs
+    await f.query(
+      `UPDATE dispatch_offers SET offered_at = now() - interval '1 hour', expires_at = now() - interval '1 second'
+        WHERE id = $1`,
+      [offer1.id],
+    );
     expect((await w.openOffer(order.id))?.technician).toBe('R1');
 
     const second = await createTestApp(db, { ...SECRETS, RUN_WORKERS: 'true', REDIS_PREFIX: prefix });
     try {
       const jobs = second.app.get(JobQueue);
-      // the overdue timeout fires on the new worker: R1 expires, R2 is offered
-      await eventually(async () => (await w.openOffer(order.id))?.technician === 'R2', 10_000);
+      // the timeout survived in Redis; when its time comes the new worker runs it: R1 expires, R2 is offered
+      expect(await fireDispatchJob(second, 'dispatch.offer_timeout', { offerId: offer1.id })).toBe('offered');
+      expect((await w.openOffer(order.id))?.technician).toBe('R2');
       // replays, as a crashed-and-retried producer would send them, change nothing
       await jobs.enqueue('dispatch.offer_timeout', { tenantId: w.a.id, offerId: offer1.id }, { jobId: 'dup-timeout' });
       await jobs.enqueue('dispatch.start', { tenantId: w.a.id, orderId: order.id }, { jobId: 'dup-start' });
@@ -64,7 +70,8 @@ describe('auto-dispatch survives a worker restart', () => {
       expect((await queue.getJob('dup-start'))?.returnvalue).toBe('running');
 
       // R2 lets it lapse too; R3 takes it
-      await eventually(async () => (await w.openOffer(order.id))?.technician === 'R3', 10_000);
+      expect(await w.expireOpenOffer(second, order.id)).toBe('offered');
+      expect((await w.openOffer(order.id))?.technician).toBe('R3');
       const offer3 = (await w.openOffer(order.id))!;
       const res = await second.app.inject({
         method: 'POST',

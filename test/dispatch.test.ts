@@ -5,7 +5,7 @@ import { openSse } from './support/sse-client';
 import { Factory } from './support/factories';
 import { createTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
-import { DispatchWorld, eventually } from './support/dispatch-fixtures';
+import { DispatchWorld, eventually, fireDispatchJob } from './support/dispatch-fixtures';
 import { tomorrowAt } from './support/order-fixtures';
 
 describe('auto-dispatch: offers, declines, timeouts and radius steps', () => {
@@ -39,7 +39,7 @@ describe('auto-dispatch: offers, declines, timeouts and radius steps', () => {
     t.app.inject({ method: 'GET', url: `/t/${w.a.slug}/api/${path}`, headers: { authorization: `Bearer ${token}` } });
 
   it('offers best first; decline → next; timeout → next; radius exhausted → next step; accept → assigned', async () => {
-    const w = await DispatchWorld.create(f, { mode: 'auto', offerTimeoutSeconds: 2, radiusStepsM: [2000, 8000] });
+    const w = await DispatchWorld.create(f, { mode: 'auto', offerTimeoutSeconds: 600, radiusStepsM: [2000, 8000] });
     await w.tech({ name: 'T1', km: 0.5 });
     await w.tech({ name: 'T2', km: 1.2 });
     await w.tech({ name: 'T3', km: 5 });
@@ -77,9 +77,10 @@ describe('auto-dispatch: offers, declines, timeouts and radius steps', () => {
       expect(declined.json().status).toBe('declined');
       expect((await w.openOffer(order.id))?.technician).toBe('T2');
 
-      // T2 says nothing: after 2 s the offer expires; nobody is left within 2 km → 8 km → T3
-      await eventually(async () => (await w.openOffer(order.id))?.technician === 'T3', 10_000);
+      // T2 says nothing: its deadline passes and the timeout fires; nobody is left within 2 km → 8 km → T3
+      expect(await w.expireOpenOffer(t, order.id)).toBe('offered');
       const offer3 = (await w.openOffer(order.id))!;
+      expect(offer3.technician).toBe('T3');
       const accepted = await post(w, await w.techToken(t, 'T3'), `dispatch/offers/${offer3.id}/accept`);
       expect(accepted.statusCode, accepted.body).toBe(200);
 
@@ -291,12 +292,16 @@ describe('auto-dispatch: offers, declines, timeouts and radius steps', () => {
   });
 
   it('grab mode widens the audience step by step on its timer, then asks staff', async () => {
-    const w = await DispatchWorld.create(f, { mode: 'grab', offerTimeoutSeconds: 1, radiusStepsM: [1000, 3000] });
+    const w = await DispatchWorld.create(f, { mode: 'grab', offerTimeoutSeconds: 600, radiusStepsM: [1000, 3000] });
     const g = await w.tech({ name: 'G2', km: 2 });
     const c = await w.customer(t);
     const order = await w.order(t, c);
     await w.pay(t, order);
-    await eventually(async () => (await w.story(order.id)).includes('needs_staff'), 10_000);
+    await eventually(async () => (await w.story(order.id)).includes('grab_opened'));
+    expect(await fireDispatchJob(t, 'dispatch.grab_step', { orderId: order.id, stepIndex: 0 })).toBe('grab');
+    expect(await w.story(order.id)).toEqual(['grab_opened', 'escalated', 'grab_opened']);
+    // the store does not give to the shared pool: after the last step, staff
+    expect(await fireDispatchJob(t, 'dispatch.grab_step', { orderId: order.id, stepIndex: 1 })).toBe('needs_staff');
     expect(await w.story(order.id)).toEqual(['grab_opened', 'escalated', 'grab_opened', 'needs_staff']);
     const opened = (await w.log(order.id)).filter((r) => r.kind === 'grab_opened').map((r) => r.details);
     expect(opened).toEqual([

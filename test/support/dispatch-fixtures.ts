@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { DISPATCH_QUEUE } from '../../src/modules/dispatch/dispatch-jobs';
 import { TenantContext } from '../../src/platform/database/tenant-context';
+import { JobQueue } from '../../src/platform/queue/job-queue';
 import { OrdersPaymentPort } from '../../src/modules/orders/orders-payment.port';
 import type { Factory, TestTenant } from './factories';
 import type { TestApp } from './test-app';
@@ -26,6 +28,25 @@ export async function eventually(check: () => Promise<boolean>, ms = 15_000): Pr
     if (Date.now() > deadline) throw new Error('condition not reached in time');
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Fires a delayed dispatch job now instead of waiting for its delay (the worker runs it as it
+ * would at its time) and resolves with the handler's answer. `match` picks the job by its payload.
+ */
+export async function fireDispatchJob(app: TestApp, name: string, match: Record<string, unknown>): Promise<unknown> {
+  const queue = app.app.get(JobQueue).queue(DISPATCH_QUEUE);
+  let job: Awaited<ReturnType<typeof queue.getDelayed>>[number] | undefined;
+  await eventually(async () => {
+    const delayed = await queue.getDelayed();
+    job = delayed.find(
+      (j) => j.name === name && Object.entries(match).every(([k, v]) => (j.data as Record<string, unknown>)[k] === v),
+    );
+    return job !== undefined;
+  }, 10_000);
+  await job!.promote();
+  await eventually(async () => (await queue.getJob(job!.id!))?.finishedOn !== undefined, 10_000);
+  return (await queue.getJob(job!.id!))!.returnvalue;
 }
 
 /** A store ready to dispatch: a service requiring `tuina`, technicians on shift all week, dispatch rules. */
@@ -161,11 +182,28 @@ export class DispatchWorld {
       'needs_staff',
       'withdrawn',
       'reassigned',
+      'pool_published',
+      'pool_taken',
     ],
   ) {
     return (await this.log(orderId))
       .filter((r) => kinds.includes(r.kind))
       .map((r) => (r.technician_id ? `${r.kind}:${this.name(r.technician_id)}` : r.kind));
+  }
+
+  /**
+   * The open offer's deadline passes (as if its timeout had elapsed) and its timeout job fires:
+   * what the chain does next is awaited, no real time goes by.
+   */
+  async expireOpenOffer(app: TestApp, orderId: string): Promise<unknown> {
+    const offer = await this.openOffer(orderId);
+    if (!offer) throw new Error('no open offer');
+    await this.f.query(
+      `UPDATE dispatch_offers SET offered_at = now() - interval '1 hour', expires_at = now() - interval '1 second'
+        WHERE id = $1`,
+      [offer.id],
+    );
+    return fireDispatchJob(app, 'dispatch.offer_timeout', { offerId: offer.id });
   }
 
   async openOffer(orderId: string) {

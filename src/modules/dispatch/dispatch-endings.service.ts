@@ -6,16 +6,20 @@ import { JobQueue } from '../../platform/queue/job-queue';
 import { RealtimeHub } from '../../platform/realtime/realtime-hub';
 import { BusyTimeService } from '../scheduling/busy-time.service';
 import { CandidatesService, type Evaluation } from './candidates.service';
-import { DISPATCH_JOBS, grabJobId } from './dispatch-jobs';
+import { DISPATCH_JOBS, grabJobId, poolJobId } from './dispatch-jobs';
 import type { DispatchSettingsView } from './dispatch-settings';
 import { DispatchRepository } from './dispatch.repository';
 import { evaluationEntries } from './evaluation-log';
 import { GRAB_HALL, type GrabHallPort } from './grab-hall.port';
+import { SHARED_POOL, type SharedPoolPort } from './shared-pool.port';
+
+/** Stores that send orders they cannot place to the shared pool. */
+const GIVERS: ReadonlySet<string> = new Set(['giver', 'both']);
 
 /**
- * How a dispatch chain leaves one-to-one offering: into the grab hall, to staff ("needs staff"),
- * stopped (the order was cancelled), or restarted after the assigned technician gave it back.
- * Called by DispatchService under the order's dispatch-run lock.
+ * How a dispatch chain leaves one-to-one offering: into the grab hall, out to the shared pool,
+ * to staff ("needs staff"), stopped (the order was cancelled), or restarted after the assigned
+ * technician gave it back. Called by DispatchService under the order's dispatch-run lock.
  */
 @Injectable()
 export class DispatchEndings {
@@ -59,7 +63,7 @@ export class DispatchEndings {
 
   /** The order left dispatching without an assignment (cancelled): withdraw what is still open. */
   async stop(orderId: string, run: DispatchRun): Promise<string> {
-    if (!['offering', 'grab', 'needs_staff'].includes(run.state)) return 'moved-on';
+    if (!['offering', 'grab', 'pool', 'needs_staff'].includes(run.state)) return 'moved-on';
     const tenantId = this.tenantContext.tenantId();
     for (const o of await this.repo.openOffers(orderId)) {
       await this.repo.closeOffer(o.id, 'withdrawn');
@@ -117,6 +121,46 @@ export class DispatchEndings {
     return 'grab';
   }
 
+  /**
+   * Nobody took the order at any radius step (offers, then the grab hall where the mode has it).
+   * A store that gives to the shared pool, with the platform's pool on, publishes it there through
+   * the audited platform path and waits `offerTimeoutSeconds` for another store's technician
+   * (then `poolTimedOut` asks staff); otherwise staff are asked at once.
+   */
+  async exhausted(order: Order, step: number, settings: DispatchSettingsView): Promise<string> {
+    const pool = this.sharedPool();
+    if (!pool || !GIVERS.has(settings.poolParticipation) || !(await pool.enabled())) {
+      return this.needsStaff(order, 'steps_exhausted');
+    }
+    const published = await pool.publish(order.id);
+    await this.repo.updateRun(order.id, { state: 'pool' });
+    await this.repo.log([
+      {
+        orderId: order.id,
+        kind: 'pool_published',
+        reasonCode: 'steps_exhausted',
+        details: {
+          poolOfferId: published.offerId,
+          takerShareFen: published.takerShareFen,
+          stepIndex: step,
+          radiusM: settings.radiusStepsM[step] ?? null,
+        },
+        actorType: 'system',
+      },
+    ]);
+    const tenantId = this.tenantContext.tenantId();
+    await this.hub.publish(tenantId, 'staff', {
+      type: 'dispatch.pool_published',
+      data: { orderId: order.id, orderNo: order.orderNo, startAt: order.startAt.toISOString() },
+    });
+    await this.jobs.enqueue(
+      DISPATCH_JOBS.poolTimeout,
+      { tenantId, orderId: order.id },
+      { jobId: poolJobId(order.id, Date.now()), delayMs: settings.offerTimeoutSeconds * 1000 },
+    );
+    return 'pool';
+  }
+
   async needsStaff(order: Order, reason: string): Promise<string> {
     await this.repo.updateRun(order.id, { state: 'needs_staff' });
     await this.repo.log([{ orderId: order.id, kind: 'needs_staff', reasonCode: reason, actorType: 'system' }]);
@@ -135,6 +179,14 @@ export class DispatchEndings {
   private grabHall(): GrabHallPort | null {
     try {
       return this.moduleRef.get<GrabHallPort>(GRAB_HALL, { strict: false });
+    } catch {
+      return null;
+    }
+  }
+
+  private sharedPool(): SharedPoolPort | null {
+    try {
+      return this.moduleRef.get<SharedPoolPort>(SHARED_POOL, { strict: false });
     } catch {
       return null;
     }

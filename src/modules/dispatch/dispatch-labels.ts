@@ -17,6 +17,8 @@ export const DISPATCH_LOG_KINDS = [
   'grab_won',
   'grab_lost',
   'appeal',
+  'pool_published',
+  'pool_taken',
 ] as const;
 export type DispatchLogKind = (typeof DISPATCH_LOG_KINDS)[number];
 
@@ -41,6 +43,8 @@ export const KIND_LABELS: Record<DispatchLogKind | 'taken', Label> = {
   grab_won: { zh: '抢单成功', en: 'grab won' },
   grab_lost: { zh: '已被其他技师抢走', en: 'taken by another technician' },
   appeal: { zh: '技师申诉', en: 'appeal' },
+  pool_published: { zh: '发布到共享订单池', en: 'published to the shared pool' },
+  pool_taken: { zh: '共享订单池中被他店技师接单', en: 'taken from the shared pool by another store' },
   taken: { zh: '已被其他技师接单', en: 'taken by another technician' },
 };
 
@@ -55,6 +59,7 @@ export const REASON_LABELS: Record<ExclusionReason | string, Label> = {
   eta_late: { zh: '无法按时到达', en: 'cannot arrive in time' },
   radius_exhausted: { zh: '当前半径内无可派技师', en: 'nobody left within this radius' },
   steps_exhausted: { zh: '所有半径均无人接单', en: 'nobody took it at any radius' },
+  pool_unclaimed: { zh: '共享订单池中无人接单', en: 'nobody took it from the shared pool in time' },
   manual_mode: { zh: '门店为人工派单模式', en: 'the store dispatches by hand' },
   timeout: { zh: '响应超时', en: 'no answer in time' },
   technician_declined: { zh: '技师拒绝', en: 'the technician declined' },

@@ -5,6 +5,7 @@ import {
   type DispatchStartPayload,
   type GrabStepPayload,
   type OfferTimeoutPayload,
+  type PoolTimeoutPayload,
 } from './dispatch-jobs';
 import { DispatchService } from './dispatch.service';
 
@@ -26,5 +27,10 @@ export class DispatchJob {
   @JobHandler(DISPATCH_JOBS.grabStep)
   grabStep(p: GrabStepPayload): Promise<string> {
     return this.dispatch.grabStepElapsed(p.orderId, p.stepIndex);
+  }
+
+  @JobHandler(DISPATCH_JOBS.poolTimeout)
+  poolTimeout(p: PoolTimeoutPayload): Promise<string> {
+    return this.dispatch.poolTimedOut(p.orderId);
   }
 }

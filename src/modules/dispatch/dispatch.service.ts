@@ -15,7 +15,8 @@ import { DispatchRepository } from './dispatch.repository';
  * (DispatchRepository.lockRun) in one transaction: evaluate → log each exclusion and score →
  * offer to the best not yet asked (one open offer at a time) → push it → schedule its timeout.
  * Nobody left at this radius → the next radius step; after the last → the grab hall
- * (auto_then_grab) or "needs staff". Timeouts and declines re-enter `advance`.
+ * (auto_then_grab, at the last radius), and when nobody grabs it either → the shared pool (a
+ * giving store, pool on) → "needs staff". Timeouts and declines re-enter `advance`. README.md.
  */
 @Injectable()
 export class DispatchService implements OnModuleInit {
@@ -55,7 +56,7 @@ export class DispatchService implements OnModuleInit {
     const run = await this.repo.lockRun(orderId, settings.mode);
     const order = await this.candidates.order(orderId);
     if (!order || order.status !== 'dispatching') return this.endings.stop(orderId, run);
-    if (run.state === 'grab' || run.state === 'needs_staff') return 'waiting';
+    if (['grab', 'pool', 'needs_staff'].includes(run.state)) return 'waiting';
     if (run.state === 'offering' && (await this.repo.openOffers(orderId)).length > 0) return 'running';
     if (run.state === 'assigned' && order.technicianId) await this.endings.givenBack(order, run, settings);
     // a fresh start (or a restart after an assignment fell through) uses the store's current mode
@@ -143,7 +144,7 @@ export class DispatchService implements OnModuleInit {
         continue;
       }
       if (run.mode === 'auto_then_grab') return this.endings.openGrab(order, step, settings, 'steps_exhausted');
-      return this.endings.needsStaff(order, 'steps_exhausted');
+      return this.endings.exhausted(order, step, settings);
     }
   }
 
@@ -209,6 +210,15 @@ export class DispatchService implements OnModuleInit {
       ]);
       return this.endings.openGrab(order, stepIndex + 1, settings);
     }
-    return this.endings.needsStaff(order, 'steps_exhausted');
+    return this.endings.exhausted(order, stepIndex, settings);
+  }
+
+  /** Nobody took the order from the shared pool in time: staff are asked (the pool offer stays open). */
+  async poolTimedOut(orderId: string): Promise<string> {
+    const settings = await this.repo.settings();
+    const run = await this.repo.lockRun(orderId, settings.mode);
+    const order = await this.candidates.order(orderId);
+    if (run.state !== 'pool' || !order || order.status !== 'dispatching') return 'moved-on';
+    return this.endings.needsStaff(order, 'pool_unclaimed');
   }
 }

@@ -15,7 +15,7 @@ const OWN_KINDS = new Set<string>([
 /** Details that say nothing about anyone else. */
 const SAFE_DETAILS = ['offerId', 'round', 'expiresAt', 'via'];
 /** Lines that end the story for everyone else: the order went to someone. */
-const OUTCOMES = new Set(['assigned', 'reassigned', 'grab_won']);
+const OUTCOMES = new Set(['assigned', 'reassigned', 'grab_won', 'pool_taken']);
 
 /**
  * A technician's view of an order's dispatch log: their own lines (without other people's data),

@@ -207,10 +207,4 @@ export class GrabRepository {
     );
     return rows[0] ?? null;
   }
-
-  /** Takes the order out of the shared pool when it is assigned here (no-op when not pooled). */
-  async withdrawFromPool(orderId: string, actor: { type: string; id: string | null }): Promise<void> {
-    await this.db.$queryRaw`
-      SELECT platform.withdraw_pool_offer(${this.tenantContext.tenantId()}::uuid, ${orderId}::uuid, ${actor.type}, ${actor.id})`;
-  }
 }

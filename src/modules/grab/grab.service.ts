@@ -173,8 +173,8 @@ export class GrabService implements OnModuleInit {
     // SLOT_TAKEN (busy then) or an order no longer dispatching throws: this unit of work rolls
     // back, so the listing is open again for the others.
     const who = orderActorOf(actor);
+    // entering `assigned` also closes the order's shared-pool offer (shared-pool's PoolOrderHooks)
     const order = await this.assigner.assign(orderId, actor.id, { via: 'grab', actor: who, reason: 'grab' });
-    await this.repo.withdrawFromPool(orderId, who);
     await this.announceTaken(taken);
     return { orderId, status: order.status, technicianId: actor.id, startAt: order.startAt.toISOString() };
   }

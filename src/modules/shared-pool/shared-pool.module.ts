@@ -1,15 +1,28 @@
 import { Module } from '@nestjs/common';
+import { SHARED_POOL } from '../dispatch/shared-pool.port';
+import { OrdersModule } from '../orders/orders.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { PlatformPoolSettingsController } from './platform-pool-settings.controller';
+import { PoolEscalationAdapter } from './pool-escalation.adapter';
+import { PoolOrderHooks } from './pool-order-hooks';
 import { SharedPoolController } from './shared-pool.controller';
 import { SharedPoolRepository } from './shared-pool.repository';
 import { SharedPoolService } from './shared-pool.service';
 
-/** 共享订单池 through the platform path. `SharedPoolService.publish` is the dispatch engine's escalation seam. */
+/**
+ * 共享订单池 through the platform path. The dispatch engine escalates to it through the
+ * `SHARED_POOL` port (PoolEscalationAdapter); orders assigned at home or cancelled leave it.
+ */
 @Module({
-  imports: [SchedulingModule],
+  imports: [SchedulingModule, OrdersModule],
   controllers: [SharedPoolController, PlatformPoolSettingsController],
-  providers: [SharedPoolRepository, SharedPoolService],
-  exports: [SharedPoolService],
+  providers: [
+    SharedPoolRepository,
+    SharedPoolService,
+    PoolOrderHooks,
+    PoolEscalationAdapter,
+    { provide: SHARED_POOL, useExisting: PoolEscalationAdapter },
+  ],
+  exports: [SharedPoolService, SHARED_POOL],
 })
 export class SharedPoolModule {}

@@ -104,6 +104,14 @@ export class SharedPoolRepository {
     return rows[0]!;
   }
 
+  /** Takes the order's open offer back (assigned at home, cancelled); false when none was open. */
+  async withdraw(orderId: string, actor: PoolActor): Promise<boolean> {
+    const rows = await this.db.$queryRaw<{ withdrawn: boolean }[]>`
+      SELECT platform.withdraw_pool_offer(${this.tenantId}::uuid, ${orderId}::uuid, ${actor.type}, ${actor.id})
+             AS withdrawn`;
+    return rows[0]?.withdrawn ?? false;
+  }
+
   takersNear(offerId: string, radiusM: number, actor: PoolActor) {
     return this.db.$queryRaw<{ tenantId: string; technicianId: string; distanceM: number }[]>`
       SELECT tenant_id AS "tenantId", technician_id AS "technicianId", distance_m AS "distanceM"

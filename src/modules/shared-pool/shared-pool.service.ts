@@ -69,8 +69,17 @@ export class SharedPoolService {
    * Publishes, then tells on-duty technicians of taking stores nearby (each on their own store's
    * `technician:{id}` topic, after commit) with the offer's minimum: never the giving store.
    */
-  async publish(actor: Actor, orderId: string) {
-    const who = actorOf(actor);
+  publish(actor: Actor, orderId: string) {
+    return this.publishAs(actorOf(actor), orderId);
+  }
+
+  /** The platform pool is on (the store's own role: its dispatch settings). */
+  async enabled(): Promise<boolean> {
+    return (await this.repo.settings()).sharedPoolEnabled;
+  }
+
+  /** Staff (publish) or the dispatch engine (the system, after the last radius step). */
+  async publishAs(who: PoolActor, orderId: string) {
     const p = await pool(() => this.repo.publish(orderId, who));
     if (p.status === 'open') {
       const takers = await this.repo.takersNear(p.offerId, POOL_PUSH_RADIUS_M, who);

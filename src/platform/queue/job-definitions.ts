@@ -1,7 +1,12 @@
 import type { MailJobPayload } from '../mail/mail-message';
 import type { TechnicianReviewNoticePayload } from '../../modules/technicians/technician-notice';
 import type { OrderTimerPayload } from '../../modules/orders/order-timers';
-import type { DispatchStartPayload, GrabStepPayload, OfferTimeoutPayload } from '../../modules/dispatch/dispatch-jobs';
+import type {
+  DispatchStartPayload,
+  GrabStepPayload,
+  OfferTimeoutPayload,
+  PoolTimeoutPayload,
+} from '../../modules/dispatch/dispatch-jobs';
 import type { ReconcilePayload } from '../../modules/payments/reconciliation.scheduler';
 import type { NotificationSmsPayload } from '../../modules/notifications/notification-sms.job';
 import type { FilesCleanupPayload } from '../files/orphan-cleanup.job';
@@ -42,6 +47,7 @@ export interface JobPayloads {
   'dispatch.start': DispatchStartPayload;
   'dispatch.offer_timeout': OfferTimeoutPayload;
   'dispatch.grab_step': GrabStepPayload;
+  'dispatch.pool_timeout': PoolTimeoutPayload;
   'payments.reconcile': ReconcilePayload;
   'notification.sms': NotificationSmsPayload;
   'files.cleanup': FilesCleanupPayload;
@@ -72,6 +78,7 @@ export const JOB_DEFINITIONS: JobDefinitions = {
   'dispatch.start': { queue: 'dispatch', scope: 'tenant', attempts: 5, backoffFactor: 1, concurrency: 10 },
   'dispatch.offer_timeout': { queue: 'dispatch', scope: 'tenant', attempts: 5, backoffFactor: 1 },
   'dispatch.grab_step': { queue: 'dispatch', scope: 'tenant', attempts: 5, backoffFactor: 1 },
+  'dispatch.pool_timeout': { queue: 'dispatch', scope: 'tenant', attempts: 5, backoffFactor: 1 },
   // Tenant-scoped repeatable job (one scheduler per store): provider queries for overdue payments.
   'payments.reconcile': { queue: 'payments', scope: 'tenant', attempts: 3, backoffFactor: 1, concurrency: 2 },
   // Tenant-scoped: one notification by SMS (the phone is decrypted in the worker).

@@ -25,7 +25,7 @@ export class AssignResultDto {
   @ApiProperty({ format: 'uuid' }) technicianId!: string;
 }
 
-export const RUN_STATES = ['offering', 'grab', 'needs_staff', 'assigned', 'closed'] as const;
+export const RUN_STATES = ['offering', 'grab', 'pool', 'needs_staff', 'assigned', 'closed'] as const;
 
 export class ListRunsQuery {
   @ApiProperty({ enum: RUN_STATES, example: 'needs_staff', description: 'e.g. needs_staff: orders waiting for a hand' })
