@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Notification, Prisma } from '../../generated/prisma/client';
 import { TenantContext } from '../../platform/database/tenant-context';
+import { CurrentStore } from '../../platform/tenancy/current-store';
 import type { WhereInput } from '../../platform/authz/casl-prisma';
 import { defaultDisplayName } from '../technicians/display-name';
 import type { Recipient } from './notification-recipient';
@@ -18,7 +19,10 @@ export interface RecipientContact {
 /** The only file of the notifications module touching Prisma. */
 @Injectable()
 export class NotificationsRepository {
-  constructor(private readonly tenantContext: TenantContext) {}
+  constructor(
+    private readonly tenantContext: TenantContext,
+    private readonly currentStore: CurrentStore,
+  ) {}
 
   private get db() {
     return this.tenantContext.db();
@@ -28,16 +32,10 @@ export class NotificationsRepository {
     return this.tenantContext.tenantId();
   }
 
-  /**
-   * The store's name, locale and zone, read on the unit of work's own connection: the cached
-   * directory would fetch a cold entry on a second pool connection while this one is held, which
-   * under load can starve the pool.
-   */
-  store(): Promise<{ name: string; locale: string; timezone: string } | null> {
-    return this.db.tenant.findUnique({
-      where: { id: this.tenantId },
-      select: { name: true, locale: true, timezone: true },
-    });
+  /** The store's name, locale and zone (warm directory entry, else read on this unit of work). */
+  async store(): Promise<{ name: string; locale: string; timezone: string } | null> {
+    const { name, locale, timezone } = await this.currentStore.info();
+    return { name, locale, timezone };
   }
 
   /** Rows come back in input order (one INSERT … RETURNING). */

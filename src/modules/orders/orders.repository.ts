@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Order, OrderEvent, OrderSettings, Prisma, RefundRequest } from '../../generated/prisma/client';
 import { TenantContext } from '../../platform/database/tenant-context';
+import { CurrentStore } from '../../platform/tenancy/current-store';
 
 export type NewOrder = Omit<Prisma.OrderUncheckedCreateInput, 'tenantId'>;
 export type NewOrderEvent = Omit<Prisma.OrderEventUncheckedCreateInput, 'tenantId' | 'id' | 'createdAt'>;
@@ -8,7 +9,10 @@ export type NewOrderEvent = Omit<Prisma.OrderEventUncheckedCreateInput, 'tenantI
 /** The only file of the orders module touching orders, events, counters and settings. */
 @Injectable()
 export class OrdersRepository {
-  constructor(private readonly tenantContext: TenantContext) {}
+  constructor(
+    private readonly tenantContext: TenantContext,
+    private readonly currentStore: CurrentStore,
+  ) {}
 
   private get tenantId(): string {
     return this.tenantContext.tenantId();
@@ -49,11 +53,8 @@ export class OrdersRepository {
   }
 
   async store(): Promise<{ slug: string; timezone: string }> {
-    const t = await this.db.tenant.findUniqueOrThrow({
-      where: { id: this.tenantId },
-      select: { slug: true, timezone: true },
-    });
-    return t;
+    const { slug, timezone } = await this.currentStore.info();
+    return { slug, timezone };
   }
 
   /** Next number of the store's local day; the row lock keeps it gap-free until commit. */

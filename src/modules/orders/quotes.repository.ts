@@ -8,6 +8,7 @@ import type {
   TravelFeeRule,
 } from '../../generated/prisma/client';
 import { TenantContext } from '../../platform/database/tenant-context';
+import { CurrentStore } from '../../platform/tenancy/current-store';
 import type { BookingWindow } from './booking-window';
 
 export type ServiceWithDurations = Service & { durations: ServiceDuration[] };
@@ -25,7 +26,10 @@ export interface TechnicianPosition {
 /** Reads what a quote is priced from (catalog, travel rules, store, booking rules) and stores quotes. */
 @Injectable()
 export class QuotesRepository {
-  constructor(private readonly tenantContext: TenantContext) {}
+  constructor(
+    private readonly tenantContext: TenantContext,
+    private readonly currentStore: CurrentStore,
+  ) {}
 
   private get tenantId(): string {
     return this.tenantContext.tenantId();
@@ -55,10 +59,7 @@ export class QuotesRepository {
   }
 
   async timezone(): Promise<string> {
-    const t = await this.tenantContext
-      .db()
-      .tenant.findUnique({ where: { id: this.tenantId }, select: { timezone: true } });
-    return t?.timezone ?? 'Asia/Shanghai';
+    return (await this.currentStore.info()).timezone;
   }
 
   /** Scheduling's booking rules (`booking_settings`); a store without a row uses the column defaults. */

@@ -63,6 +63,21 @@ export class TenantDirectory implements OnModuleInit, OnApplicationShutdown {
     return info;
   }
 
+  /** The cached entry when it is warm; never touches the database (see CurrentStore). */
+  peek(id: string): TenantInfo | undefined {
+    for (const entry of this.bySlug.values()) {
+      if (entry.info?.id === id && Date.now() - entry.at < TTL_MS) return entry.info;
+    }
+    return undefined;
+  }
+
+  /** Caches a row read elsewhere (inside a unit of work), so the next peek finds it. */
+  remember(row: Parameters<typeof toInfo>[0]): TenantInfo {
+    const info = toInfo(row);
+    this.bySlug.set(info.slug, { at: Date.now(), info });
+    return info;
+  }
+
   async findById(id: string): Promise<TenantInfo | null> {
     for (const entry of this.bySlug.values()) {
       if (entry.info?.id === id && Date.now() - entry.at < TTL_MS) return entry.info;
