@@ -68,6 +68,15 @@ describe('computeAvailability (examples)', () => {
     expect(times(q)).toEqual(['12:00', '12:30', '13:00', '13:30', '14:00']);
   });
 
+  it('starts a shift from a job that ends exactly at the shift start, not from home', () => {
+    // Job 09:00–10:00 at 10 km (42 min), shift from 10:00, home at the customer's (10 min):
+    // 10:00 + 15 buffer + 42 = 10:57, so 11:00 — not 10:30 as from home.
+    const q = query([
+      { id: 'a', shifts: day('10:00', '12:00'), busy: [busy('09:00', '10:00', north(10))], origin: customer },
+    ]);
+    expect(times(q)).toEqual(['11:00']);
+  });
+
   it('requires the next job to be reachable from the customer after the slot', () => {
     // Job 12:00 at 20 km: 20×1.3/25×60 = 62.4 → 63 + 10 = 73 min. Slot ends + 15 + 73 ≤ 12:00.
     const q = query([

@@ -58,21 +58,30 @@ export interface Slot {
  * 5. T can get from the customer to the next busy interval after the slot (when it has a
  *    location): s + duration + buffer + ETA ≤ next.start.
  * The grid is every `gridMinutes` from local midnight of each store day.
+ *
+ * Rules 1, 3, 4 and 5 make the starts of one technician a union of closed windows, one per
+ * (working block, gap between busy intervals): each window is computed once, with one ETA per
+ * job, and the grid starts inside it are found by binary search — instead of testing every grid
+ * start against every technician.
  */
 export function computeAvailability(q: AvailabilityQuery): Slot[] {
-  const candidates = gridStarts(q);
-  const byStart = new Map<number, string[]>();
+  const starts = gridStarts(q);
+  const free: Array<string[] | undefined> = new Array<string[] | undefined>(starts.length);
   for (const tech of q.technicians) {
-    const ctx = prepare(tech);
-    for (const s of candidates) {
-      if (isOffered(s, q, ctx)) {
-        const ids = byStart.get(s);
+    for (const w of startWindows(tech, q)) {
+      for (let i = firstIndexAtOrAfter(starts, w.start); i < starts.length && starts[i]! <= w.end; i++) {
+        const ids = free[i];
         if (ids) ids.push(tech.id);
-        else byStart.set(s, [tech.id]);
+        else free[i] = [tech.id];
       }
     }
   }
-  return [...byStart.entries()].sort(([a], [b]) => a - b).map(([start, technicianIds]) => ({ start, technicianIds }));
+  const out: Slot[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const technicianIds = free[i];
+    if (technicianIds) out.push({ start: starts[i]!, technicianIds });
+  }
+  return out;
 }
 
 /** Grid starts within [from, to) that also pass the technician-independent rules (2). */
@@ -97,63 +106,71 @@ export function gridStarts(q: Pick<AvailabilityQuery, 'zone' | 'now' | 'from' | 
   return out;
 }
 
-interface Prepared {
-  blocks: Interval[];
-  busy: BusyInterval[];
-  origin: LatLng | null;
-}
-
-function prepare(tech: TechnicianDay): Prepared {
-  return {
-    blocks: mergeIntervals(tech.shifts),
-    busy: [...tech.busy].sort((a, b) => a.start - b.start || a.end - b.end),
-    origin: tech.origin,
-  };
-}
-
-function isOffered(s: number, q: AvailabilityQuery, t: Prepared): boolean {
-  const { rules } = q;
-  const end = s + q.durationMinutes * MINUTE_MS;
+/**
+ * The starts rules 1, 3, 4 and 5 allow for one technician, as closed windows [start, end] in
+ * increasing order. Within one block, a start s in the gap between busy intervals k − 1 and k
+ * (prev.end + buffer ≤ s and s + duration + buffer ≤ next.start) has exactly those two as its
+ * previous and next job, so every bound of the window is fixed by the pair.
+ */
+function startWindows(tech: TechnicianDay, q: AvailabilityQuery): Interval[] {
+  const { rules, customer } = q;
+  const duration = q.durationMinutes * MINUTE_MS;
   const buffer = rules.bufferMinutes * MINUTE_MS;
-
-  const block = t.blocks[lastIndexAtOrBefore(t.blocks, s, (b) => b.start)];
-  if (!block || end > block.end) return false;
-
+  const eta = (from: LatLng, to: LatLng) => etaMinutes(from, to, rules.eta) * MINUTE_MS;
   // Non-overlapping busy intervals sorted by start are sorted by end too.
-  const i = firstIndexAfter(t.busy, s - buffer, (b) => b.end);
-  const next = t.busy[i];
-  if (next && next.start < end + buffer) return false;
-
-  const prev = t.busy[i - 1];
-  const travel = (from: LatLng | null, to: LatLng) => (from ? etaMinutes(from, to, rules.eta) * MINUTE_MS : null);
-  if (prev && prev.end >= block.start) {
-    const eta = travel(prev.location ?? t.origin, q.customer);
-    if (eta === null || prev.end + buffer + eta > s) return false;
-  } else {
-    const eta = travel(t.origin, q.customer);
-    if (eta === null || block.start + eta > s) return false;
+  const busy = [...tech.busy].sort((a, b) => a.start - b.start || a.end - b.end);
+  const fromOrigin = tech.origin ? eta(tech.origin, customer) : null;
+  const out: Interval[] = [];
+  for (const block of mergeIntervals(tech.shifts)) {
+    const lastStart = block.end - duration;
+    // The first gap that can hold a slot in this block: its next job starts late enough.
+    for (let k = firstStartAtOrAfter(busy, block.start + duration + buffer); k <= busy.length; k++) {
+      const prev = busy[k - 1];
+      const next = busy[k];
+      let lo = block.start;
+      if (prev) {
+        if (prev.end + buffer > lastStart) break; // this gap and all later ones start too late
+        lo = Math.max(lo, prev.end + buffer);
+      }
+      if (prev && prev.end >= block.start) {
+        const from = prev.location ?? tech.origin;
+        if (!from) continue;
+        lo = Math.max(lo, prev.end + buffer + eta(from, customer));
+      } else {
+        if (fromOrigin === null) continue;
+        lo = Math.max(lo, block.start + fromOrigin);
+      }
+      let hi = lastStart;
+      if (next) {
+        hi = Math.min(hi, next.start - duration - buffer);
+        if (next.location) hi = Math.min(hi, next.start - duration - buffer - eta(customer, next.location));
+      }
+      if (lo <= hi) out.push({ start: lo, end: hi });
+    }
   }
-
-  if (next?.location) {
-    const eta = etaMinutes(q.customer, next.location, rules.eta) * MINUTE_MS;
-    if (end + buffer + eta > next.start) return false;
-  }
-  return true;
+  return out;
 }
 
-/** Index of the last item whose key ≤ value, or -1. Items sorted by key. */
-function lastIndexAtOrBefore<T>(items: readonly T[], value: number, key: (t: T) => number): number {
+/** Index of the first busy interval starting at or after `value`, or busy.length. */
+function firstStartAtOrAfter(busy: readonly BusyInterval[], value: number): number {
   let lo = 0;
-  let hi = items.length;
+  let hi = busy.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (key(items[mid] as T) <= value) lo = mid + 1;
+    if (busy[mid]!.start < value) lo = mid + 1;
     else hi = mid;
   }
-  return lo - 1;
+  return lo;
 }
 
-/** Index of the first item whose key > value, or items.length. Items sorted by key. */
-function firstIndexAfter<T>(items: readonly T[], value: number, key: (t: T) => number): number {
-  return lastIndexAtOrBefore(items, value, key) + 1;
+/** Index of the first start ≥ value, or starts.length. Starts sorted ascending. */
+function firstIndexAtOrAfter(starts: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
