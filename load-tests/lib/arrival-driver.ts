@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { RequestSpec } from 'autocannon';
 import { Pool } from 'undici';
@@ -29,6 +30,9 @@ export async function runArrivalPhase(opts: ArrivalOptions): Promise<PhaseResult
   const pool = new Pool(opts.url, { connections: opts.connections, pipelining: 1, keepAliveTimeout: 30_000 });
   const expected = opts.expectedStatuses ?? [];
   const latencies: number[] = [];
+  /** [ms since start when due, latency ms] per request, for BENCH_LATENCY_DUMP. */
+  const timeline: Array<[number, number]> = [];
+  let t0 = 0;
   const statuses: Record<string, number> = {};
   let good = 0;
   let failed = 0;
@@ -43,7 +47,9 @@ export async function runArrivalPhase(opts: ArrivalOptions): Promise<PhaseResult
         ...(req.body !== undefined ? { body: req.body as string } : {}),
       });
       const body = await res.body.text();
-      latencies.push(performance.now() - dueAt);
+      const latency = performance.now() - dueAt;
+      latencies.push(latency);
+      timeline.push([Math.round(dueAt - t0), Math.round(latency * 100) / 100]);
       statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
       const ok = (res.statusCode >= 200 && res.statusCode < 300) || expected.includes(res.statusCode);
       if (ok) good++;
@@ -69,7 +75,7 @@ export async function runArrivalPhase(opts: ArrivalOptions): Promise<PhaseResult
   const intervalMs = 1000 / opts.iterationsPerSec;
   const total = Math.round(opts.iterationsPerSec * opts.durationSec);
   const running: Promise<void>[] = [];
-  const t0 = performance.now();
+  t0 = performance.now();
   let started = 0;
   await new Promise<void>((resolve) => {
     const tick = (): void => {
@@ -87,6 +93,8 @@ export async function runArrivalPhase(opts: ArrivalOptions): Promise<PhaseResult
   const elapsedSec = (performance.now() - t0) / 1000;
   await pool.close();
 
+  // BENCH_LATENCY_DUMP=<file> appends each request's due time and latency (one JSON line per phase).
+  if (process.env.BENCH_LATENCY_DUMP) appendFileSync(process.env.BENCH_LATENCY_DUMP, `${JSON.stringify(timeline)}\n`);
   latencies.sort((a, b) => a - b);
   return {
     rps: round(good / elapsedSec),
