@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TenantContext } from '../src/platform/database/tenant-context';
 import { ReconciliationService } from '../src/modules/payments/reconciliation.service';
 import { Factory, type TestTenant } from './support/factories';
 import { createTestApp, type TestApp } from './support/test-app';
@@ -111,7 +110,7 @@ describe('ledger property: randomized money paths keep the books balanced', () =
   }
 
   const orderRow = async (id: string) => (await f.query(`SELECT * FROM orders WHERE id = $1`, [id])).rows[0]!;
-  const sweep = () => t.app.get(TenantContext).run(a.id, () => t.app.get(ReconciliationService).run(new Date()));
+  const sweep = () => t.app.get(ReconciliationService).run(a.id, new Date());
 
   /** Walks a paid order to in_service (manager transitions); false when it is not on that path. */
   async function toService(orderId: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ReconciliationService } from '../src/modules/payments/reconciliation.service';
 import { TenantContext } from '../src/platform/database/tenant-context';
 import { Factory, type TestTenant } from './support/factories';
@@ -6,7 +6,7 @@ import { createTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { orderCustomer, orderStore, type OrderStore } from './support/order-fixtures';
 import { bookOrder, storeCaller } from './support/payment-fixtures';
-import { startFakeWechatGateway, type FakeWechatGateway } from './support/fake-payment-gateways';
+import { startFakeWechatGateway, type FakeWechatGateway, type RecordedRequest } from './support/fake-payment-gateways';
 import {
   alipayTradeNotifyParams,
   makeAlipayTestMerchant,
@@ -37,6 +37,8 @@ describe('payments: WeChat Pay v3 and Alipay callbacks', () => {
   let gw: FakeWechatGateway;
   const tok: Record<string, string> = {};
   const refundAnswers = new Map<string, Record<string, unknown>>();
+  let duringCall: ((req: RecordedRequest) => Promise<void>) | null = null;
+  let failing: RegExp | null = null;
 
   beforeAll(async () => {
     wx = makeWechatTestMerchant({ mchId: '1900000101' });
@@ -49,8 +51,17 @@ describe('payments: WeChat Pay v3 and Alipay callbacks', () => {
       platformKey: wx.platform.privateKey,
       platformSerial: wx.platformSerial,
     });
-    // prepay answers the H5 URL; refunds stay PROCESSING; a refund query answers what the test set
-    gw.handle = (req) => {
+    // prepay answers the H5 URL; refunds stay PROCESSING; a refund query answers what the test set;
+    // a payment query knows no order. A test may look around while a call is open (duringCall) or
+    // make calls fail like an overloaded gateway (failing).
+    gw.handle = async (req) => {
+      await duringCall?.(req);
+      if (failing?.test(`${req.method} ${req.url}`)) {
+        return { status: 503, body: { code: 'SYSTEM_ERROR', message: '系统繁忙，请稍后再试' } };
+      }
+      if (req.url.startsWith('/v3/pay/transactions/out-trade-no/')) {
+        return { status: 404, body: { code: 'ORDER_NOT_EXIST', message: '订单不存在' } };
+      }
       if (req.url === '/v3/refund/domestic/refunds') {
         const body = JSON.parse(req.body) as { out_refund_no: string };
         return { status: 200, body: { refund_id: `5030${body.out_refund_no}`, status: 'PROCESSING' } };
@@ -294,10 +305,7 @@ describe('payments: WeChat Pay v3 and Alipay callbacks', () => {
         eventType: `REFUND.${over.refundStatus ?? 'SUCCESS'}`,
         associatedData: 'refund',
       });
-    const reconcileLater = () =>
-      t.app
-        .get(TenantContext)
-        .run(a.id, () => t.app.get(ReconciliationService).run(new Date(Date.now() + 60 * 60_000)));
+    const reconcileLater = () => t.app.get(ReconciliationService).run(a.id, new Date(Date.now() + 60 * 60_000));
 
     /** A WeChat-paid order cancelled by its customer: the refund went to WeChat, which answered PROCESSING. */
     async function cancelledWithRefundProcessing() {
@@ -478,6 +486,146 @@ describe('payments: WeChat Pay v3 and Alipay callbacks', () => {
       // store B's view knows nothing of it
       const viewB = await call('GET', b, 'payments/reconciliation', tok.ownerB!);
       expect(JSON.stringify(viewB.json())).not.toContain(refund.out_refund_no);
+    });
+  });
+
+  describe('provider calls run outside any transaction; what they interrupt is recovered', () => {
+    /** What another connection sees while a gateway call is open. */
+    interface Seen {
+      call: string;
+      appSessionsIdleInTransaction: number;
+      row: Record<string, unknown> | undefined;
+    }
+    const seen: Seen[] = [];
+    const idleInTransaction = async () =>
+      Number(
+        (
+          await f.query(
+            `SELECT count(*) FROM pg_stat_activity
+              WHERE datname = current_database() AND usename = 'massage_app' AND state LIKE 'idle in transaction%'`,
+          )
+        ).rows[0]!.count,
+      );
+    /** Records, during each gateway call, open app transactions and the row the call is about. */
+    const watch = () => {
+      seen.length = 0;
+      duringCall = async (req) => {
+        const refundNo =
+          /^\/v3\/refund\/domestic\/refunds\/(\w+)$/.exec(req.url)?.[1] ??
+          (req.method === 'POST' && req.url === '/v3/refund/domestic/refunds'
+            ? (JSON.parse(req.body) as { out_refund_no: string }).out_refund_no
+            : undefined);
+        const tradeNo =
+          /out-trade-no\/(\w+)\?/.exec(req.url)?.[1] ??
+          (req.url.startsWith('/v3/pay/transactions/')
+            ? (JSON.parse(req.body) as { out_trade_no: string }).out_trade_no
+            : undefined);
+        const row = refundNo
+          ? (await f.query(`SELECT status FROM refunds WHERE out_refund_no = $1`, [refundNo])).rows[0]
+          : (await f.query(`SELECT status FROM payments WHERE out_trade_no = $1`, [tradeNo])).rows[0];
+        seen.push({
+          call: `${req.method} ${req.url.replace(/\?.*/, '')}`,
+          appSessionsIdleInTransaction: await idleInTransaction(),
+          row,
+        });
+      };
+    };
+    const reconcileLater = () => t.app.get(ReconciliationService).run(a.id, new Date(Date.now() + 60 * 60_000));
+    const refundOf = async (orderId: string) =>
+      (await f.query(`SELECT * FROM refunds WHERE order_id = $1`, [orderId])).rows[0]!;
+    afterEach(() => {
+      duringCall = null;
+      failing = null;
+    });
+
+    it('prepay, refund, payment query and refund query: no app transaction is open during the call, and the row is already committed', async () => {
+      watch();
+      const { c, order, payment } = await started('wechat'); // prepay
+      // a second payment left pending (its callback never comes) for the reconciliation query
+      const other = await started('wechat');
+      expect((await post(a, 'wechat', wechatCb(wx, payment.outTradeNo, payment.amountFen))).statusCode).toBe(204);
+      const cancel = await call('POST', a, `orders/${order.id}/cancel`, c.token, { reason: '临时有事' }); // refund
+      expect(cancel.statusCode, cancel.body).toBe(200);
+      const refund = await refundOf(order.id);
+      refundAnswers.set(refund.out_refund_no, {
+        out_refund_no: refund.out_refund_no,
+        out_trade_no: payment.outTradeNo,
+        status: 'SUCCESS',
+        amount: { total: payment.amountFen, refund: refund.amount_fen },
+      });
+      await reconcileLater(); // payment query + refund query
+
+      const calls = seen.map((x) => x.call);
+      expect(calls).toEqual(
+        expect.arrayContaining([
+          'POST /v3/pay/transactions/h5',
+          'POST /v3/refund/domestic/refunds',
+          `GET /v3/pay/transactions/out-trade-no/${other.payment.outTradeNo}`,
+          `GET /v3/refund/domestic/refunds/${refund.out_refund_no}`,
+        ]),
+      );
+      for (const x of seen) {
+        expect(x.appSessionsIdleInTransaction, x.call).toBe(0);
+        expect(x.row, x.call).toBeDefined(); // committed: another connection sees it during the call
+      }
+      expect(seen.find((x) => x.call === 'POST /v3/refund/domestic/refunds')!.row).toEqual({ status: 'approved' });
+      expect((await refundOf(order.id)).status).toBe('succeeded');
+    });
+
+    it('refund submission interrupted (gateway down): the refund stays approved; reconciliation finds WeChat never got it and sends it again, once', async () => {
+      const { c, order, payment } = await started('wechat');
+      expect((await post(a, 'wechat', wechatCb(wx, payment.outTradeNo, payment.amountFen))).statusCode).toBe(204);
+      failing = /^POST \/v3\/refund\/domestic\/refunds$/;
+      expect((await call('POST', a, `orders/${order.id}/cancel`, c.token, { reason: '临时有事' })).statusCode).toBe(
+        200,
+      );
+      const stuck = await refundOf(order.id);
+      expect(stuck.status).toBe('approved');
+      const req = await f.query(`SELECT status FROM refund_requests WHERE order_id = $1`, [order.id]);
+      expect(req.rows).toEqual([{ status: 'pending' }]);
+
+      failing = null;
+      const sentBefore = gw.requests.filter((r) => r.url === '/v3/refund/domestic/refunds').length;
+      const s = await reconcileLater(); // query: RESOURCE_NOT_EXISTS → sent again with the same out_refund_no
+      expect(s.refundsResent).toBe(1);
+      const resent = gw.requests.filter((r) => r.url === '/v3/refund/domestic/refunds').slice(sentBefore);
+      expect(resent.map((r) => JSON.parse(r.body).out_refund_no)).toEqual([stuck.out_refund_no]);
+      expect((await refundOf(order.id)).status).toBe('processing');
+      expect(await reconcileLater()).toMatchObject({ refundsResent: 0 });
+      const refundTxs = await f.query(
+        `SELECT count(*)::int AS n FROM journal_transactions WHERE order_id = $1 AND kind = 'refund'`,
+        [order.id],
+      );
+      expect(refundTxs.rows[0]!.n).toBe(0); // nothing booked until WeChat confirms
+    });
+
+    it('prepay interrupted: 502, the payment row stays pending; paying again reuses it and asks WeChat for exactly the same payment', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const order = await bookOrder(t.app, storeA, c, { paymentMethod: 'wechat' });
+      failing = /^POST \/v3\/pay\/transactions\/h5$/;
+      const first = await call('POST', a, `orders/${order.id}/pay`, c.token, { method: 'wechat', channel: 'h5' });
+      expect(first.statusCode).toBe(502);
+      expect(first.json().code).toBe('PAYMENT_PROVIDER_ERROR');
+      const rows = await f.query(`SELECT id, out_trade_no, status FROM payments WHERE order_id = $1`, [order.id]);
+      expect(rows.rows).toHaveLength(1);
+      expect(rows.rows[0]!.status).toBe('pending');
+
+      failing = null;
+      const second = await call('POST', a, `orders/${order.id}/pay`, c.token, { method: 'wechat', channel: 'h5' });
+      expect(second.statusCode, second.body).toBe(200);
+      expect(second.json().payment.id).toBe(rows.rows[0]!.id);
+      const prepays = gw.requests
+        .filter((r) => r.url === '/v3/pay/transactions/h5')
+        .map((r) => JSON.parse(r.body) as { out_trade_no: string })
+        .filter((b) => b.out_trade_no === rows.rows[0]!.out_trade_no);
+      expect(prepays).toHaveLength(2);
+      expect(prepays[1]).toEqual(prepays[0]);
+    });
+
+    it('the services that call providers refuse to run inside a unit of work', async () => {
+      await expect(
+        t.app.get(TenantContext).run(a.id, () => t.app.get(ReconciliationService).run(a.id, new Date())),
+      ).rejects.toThrow(/outside any unit of work/);
     });
   });
 });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TenantContext } from '../src/platform/database/tenant-context';
 import { ReconciliationService } from '../src/modules/payments/reconciliation.service';
 import { PaymentProviderRegistry } from '../src/modules/payments/payment-provider.registry';
 import { Factory, type TestTenant } from './support/factories';
@@ -237,11 +236,10 @@ describe('payments (sandbox, balance, pay on arrival) and the callback path', ()
     );
     const later = new Date(Date.now() + 11 * 60_000);
     const recon = t.app.get(ReconciliationService);
-    const ctx = t.app.get(TenantContext);
-    const s1 = await ctx.run(a.id, () => recon.run(later));
+    const s1 = await recon.run(a.id, later);
     expect(s1.applied).toBeGreaterThanOrEqual(1);
     expect((await orderRow(order.id)).status).toBe('dispatching');
-    const s2 = await ctx.run(a.id, () => recon.run(later));
+    const s2 = await recon.run(a.id, later);
     expect(s2.applied).toBe(0);
     expect(await ledgerTxCount(order.id)).toBe(1);
     // the late callback afterwards is a replay
@@ -307,7 +305,7 @@ describe('payments (sandbox, balance, pay on arrival) and the callback path', ()
       { account: 'platform_fee', amount: -platform },
       { account: 'store_revenue', amount: -(order.totalFen - tech - platform) },
     ]);
-    const again = await t.app.get(TenantContext).run(a.id, () => t.app.get(ReconciliationService).run(new Date()));
+    const again = await t.app.get(ReconciliationService).run(a.id, new Date());
     expect(again.ordersSettled).toBe(0);
   });
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TenantContext } from '../src/platform/database/tenant-context';
-import { RefundsService } from '../src/modules/payments/refunds.service';
+import { RefundRequestsService } from '../src/modules/payments/refund-requests.service';
 import { PaymentProviderRegistry } from '../src/modules/payments/payment-provider.registry';
 import { ReconciliationService } from '../src/modules/payments/reconciliation.service';
 import { Factory, type TestTenant } from './support/factories';
@@ -55,8 +54,7 @@ describe('refunds', () => {
   });
 
   const orderRow = async (id: string) => (await f.query(`SELECT * FROM orders WHERE id = $1`, [id])).rows[0]!;
-  const sweep = (tenant: TestTenant) =>
-    t.app.get(TenantContext).run(tenant.id, () => t.app.get(RefundsService).executePendingRequests());
+  const sweep = (tenant: TestTenant) => t.app.get(RefundRequestsService).executePending(tenant.id);
   const ledgerNet = async (orderId: string) =>
     Number(
       (
@@ -203,10 +201,7 @@ describe('refunds', () => {
 
   describe('refunds the provider settles later (sandbox holding them processing)', () => {
     const sandbox = () => t.app.get(PaymentProviderRegistry).sandbox!;
-    const reconcileLater = () =>
-      t.app
-        .get(TenantContext)
-        .run(a.id, () => t.app.get(ReconciliationService).run(new Date(Date.now() + 60 * 60_000)));
+    const reconcileLater = () => t.app.get(ReconciliationService).run(a.id, new Date(Date.now() + 60 * 60_000));
     const refundOf = async (orderId: string) =>
       (await f.query(`SELECT * FROM refunds WHERE order_id = $1`, [orderId])).rows[0]!;
     const liability = async (orderId: string) =>

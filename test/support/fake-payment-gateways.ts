@@ -36,7 +36,8 @@ export type WechatTamper =
   'none' | 'bad-signature' | 'unknown-serial' | 'stale-timestamp' | 'unsigned' | 'body-changed';
 
 export interface FakeWechatGateway extends FakeGateway {
-  handle: (req: RecordedRequest) => FakeReply;
+  /** May be async: the call stays open (as a slow gateway's would) until it settles. */
+  handle: (req: RecordedRequest) => FakeReply | Promise<FakeReply>;
   tamper: WechatTamper;
 }
 
@@ -57,7 +58,7 @@ export async function startFakeWechatGateway(opts: {
     close: async () => undefined,
   };
   const server = createServer((req, res) => {
-    void readBody(req).then((body) => {
+    void readBody(req).then(async (body) => {
       const rec: RecordedRequest = {
         method: req.method ?? '',
         url: req.url ?? '',
@@ -67,7 +68,7 @@ export async function startFakeWechatGateway(opts: {
       };
       gw.requests.push(rec);
       const reply = rec.signatureValid
-        ? gw.handle(rec)
+        ? await gw.handle(rec)
         : { status: 401, body: { code: 'SIGN_ERROR', message: '签名错误' } };
       const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
       const nowSeconds = Math.floor(clock().getTime() / 1000);

@@ -3,13 +3,13 @@ import { ModuleRef } from '@nestjs/core';
 import { TenantContext } from '../../platform/database/tenant-context';
 import { OrderTransitions } from '../orders/order-transitions.service';
 import { OrderSettlementService } from './order-settlement.service';
-import { RefundsService } from './refunds.service';
+import { RefundRequestsService } from './refund-requests.service';
 
 /**
  * Money follows the order's status without the orders module knowing about payments:
  * - entering `cancelled`: the refund request the cancellation policy writes (in the same unit of
  *   work, after the transition) is executed right after that work commits — refund through the
- *   provider, fee split, ledger — in its own unit of work;
+ *   provider (between units of work of its own), fee split, ledger;
  * - entering `completed`: the order is settled (technician earning, platform fee, store revenue).
  * Both are idempotent, and the store's reconciliation job sweeps whatever failed here.
  */
@@ -20,7 +20,7 @@ export class OrderMoneyHooks implements OnModuleInit {
   constructor(
     private readonly moduleRef: ModuleRef,
     private readonly tenantContext: TenantContext,
-    private readonly refunds: RefundsService,
+    private readonly requests: RefundRequestsService,
     private readonly settlement: OrderSettlementService,
   ) {}
 
@@ -33,16 +33,19 @@ export class OrderMoneyHooks implements OnModuleInit {
       return;
     }
     transitions.onEnter('cancelled', (order) =>
-      this.later(order.paidFen > 0, () => this.refunds.executePendingRequests(order.id)),
+      // outside any unit of work: the refund goes to the provider between two of them
+      this.later(order.paidFen > 0, (tenantId) => this.requests.executePending(tenantId, order.id)),
     );
     transitions.onEnter('completed', (order) =>
-      this.later(order.paidFen > 0, () => this.settlement.settleCompleted(1, order.id)),
+      this.later(order.paidFen > 0, (tenantId) =>
+        this.tenantContext.run(tenantId, () => this.settlement.settleCompleted(1, order.id)),
+      ),
     );
   }
 
-  private async later(when: boolean, work: () => Promise<unknown>): Promise<void> {
+  private async later(when: boolean, work: (tenantId: string) => Promise<unknown>): Promise<void> {
     if (!when) return;
     const tenantId = this.tenantContext.tenantId();
-    await this.tenantContext.afterCommit(() => this.tenantContext.run(tenantId, work));
+    await this.tenantContext.afterCommit(() => work(tenantId));
   }
 }

@@ -11,12 +11,12 @@ import type { Actor } from '../../platform/auth/actor';
 import type { AppAbility } from '../../platform/authz/app-ability';
 import { CheckPolicies } from '../../platform/authz/check-policies';
 import { ClientIp, CurrentActor, CurrentTenant, type AppRequest } from '../../platform/http/request-context';
-import { TenantScoped } from '../../platform/http/route-metadata';
+import { NoTransaction, TenantScoped } from '../../platform/http/route-metadata';
 import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
 import { ExtensionParam, OrderIdParam, PaymentView, PayOrderDto, PayResultView } from './dto/pay.dto';
 import { ReconciliationQuery, ReconciliationView } from './dto/reconciliation.dto';
 import { PaymentsService } from './payments.service';
-import { ReconciliationService } from './reconciliation.service';
+import { ReconciliationViewService } from './reconciliation-view.service';
 
 const abilityOf = (req: AppRequest): AppAbility => {
   if (!req.ability) throw new ForbiddenException();
@@ -31,11 +31,12 @@ const abilityOf = (req: AppRequest): AppAbility => {
 export class PaymentsController {
   constructor(
     private readonly payments: PaymentsService,
-    private readonly reconciliation: ReconciliationService,
+    private readonly reconciliation: ReconciliationViewService,
   ) {}
 
   @Post('orders/:id/pay')
   @HttpCode(200)
+  @NoTransaction() // the service commits the payment row before calling the provider
   @CheckPolicies((a) => a.can('create', 'Payment'))
   @ApiOperation({ summary: 'Pay one’s own pending order (wechat, alipay, balance, sandbox)' })
   @ApiOkResponse({ type: PayResultView })
@@ -54,6 +55,7 @@ export class PaymentsController {
 
   @Post('orders/:id/extensions/:extensionId/pay')
   @HttpCode(200)
+  @NoTransaction()
   @CheckPolicies((a) => a.can('create', 'Payment'))
   @ApiOperation({ summary: '加钟: pay the supplementary charge of an extension of one’s own order' })
   @ApiOkResponse({ type: PayResultView })

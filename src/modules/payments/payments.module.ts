@@ -24,9 +24,12 @@ import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
 import { installRawBodyCapture } from './raw-body';
 import { ReconciliationScheduler } from './reconciliation.scheduler';
+import { ReconciliationViewService } from './reconciliation-view.service';
 import { ReconciliationService } from './reconciliation.service';
 import { RefundCompletion } from './refund-completion.service';
 import { RefundOutcomesService } from './refund-outcomes.service';
+import { RefundRequestsService } from './refund-requests.service';
+import { RefundSubmission } from './refund-submission.service';
 import { RefundsController } from './refunds.controller';
 import { RefundsRepository } from './refunds.repository';
 import { RefundsService } from './refunds.service';
@@ -71,6 +74,9 @@ import { SandboxGatewayService } from './sandbox-gateway.service';
     RefundsService,
     RefundCompletion,
     RefundOutcomesService,
+    RefundSubmission,
+    RefundRequestsService,
+    ReconciliationViewService,
     OrderSettlementService,
     OrderMoneyHooks,
     OrdersPort,

@@ -119,12 +119,16 @@ export class PaymentsRepository {
     return this.db.payment.findFirst({ where: { id } });
   }
 
-  findPendingFor(orderId: string, provider: string, extensionId: string | null): Promise<Payment | null> {
-    return this.db.payment.findFirst({ where: { orderId, provider, status: 'pending', extensionId } });
-  }
-
-  succeededOf(orderId: string): Promise<Payment[]> {
-    return this.db.payment.findMany({ where: { orderId, status: 'succeeded' }, orderBy: { paidAt: 'asc' } });
+  findPendingFor(
+    orderId: string,
+    provider: string,
+    extensionId: string | null,
+    createdSince: Date,
+  ): Promise<Payment | null> {
+    return this.db.payment.findFirst({
+      where: { orderId, provider, status: 'pending', extensionId, createdAt: { gte: createdSince } },
+      orderBy: { createdAt: 'desc' },
+    });
   }
 
   succeededChargeOf(orderId: string): Promise<Payment | null> {

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadGatewayException,
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { APP_CONFIG } from '../../config/load-config';
 import type { AppConfig } from '../../config/config.schema';
 import type { Actor } from '../../platform/auth/actor';
@@ -11,14 +18,31 @@ import { LedgerService } from '../ledger/ledger.service';
 import { paymentReceived } from '../ledger/ledger-postings';
 import type { PaymentView, PayOrderDto, PayResultView } from './dto/pay.dto';
 import { MerchantCredentialsService } from './merchant-credentials.service';
+import { assertOutsideUnitOfWork } from './outside-transaction';
 import { outTradeNoOf } from './payment-checks';
 import { PaymentProviderRegistry } from './payment-provider.registry';
 import { paymentView } from './payment-view';
 import { OrdersPort } from './orders-port';
 import { PaymentsRepository } from './payments.repository';
+import type { CreatePaymentInput, CreatePaymentResult } from './providers/payment-provider';
+import { ProviderRequestError } from './providers/provider-errors';
 import { ReconciliationScheduler } from './reconciliation.scheduler';
 
 export const orderNotFound = () => new NotFoundException({ code: 'ORDER_NOT_FOUND', message: 'order not found' });
+
+/** How long a provider payment stays payable (WeChat time_expire / Alipay time_expire). */
+const PAYMENT_TTL_MS = 30 * 60_000;
+/** A pending payment with less than this left is not offered again: a new one is made. */
+const REUSE_MARGIN_MS = 5 * 60_000;
+
+/** What the first unit of work of pay() leaves to do: nothing (balance), or the prepay call. */
+type PayPlan =
+  | { done: PayResultView }
+  | {
+      payment: PaymentView;
+      createPayment: (input: CreatePaymentInput<unknown>) => Promise<CreatePaymentResult>;
+      input: CreatePaymentInput<unknown>;
+    };
 
 /** Statuses in which a pay-on-arrival order's cash can be collected (the technician is there or was). */
 const COLLECTABLE = ['assigned', 'accepted', 'departed', 'arrived', 'in_service', 'completed'];
@@ -40,7 +64,10 @@ export class PaymentsService {
    * Starts paying one's own pending order (pending_payment) or, with `extensionId`, a 加钟
    * supplementary charge. Balance pays at once (the wallet is checked under a per-customer lock);
    * the others return what the browser must do next and finish by callback. A pending payment of
-   * the same method and target is reused, so a double tap makes one payment.
+   * the same method and target is reused (same out_trade_no, same expiry), so a double tap or a
+   * retry makes one payment. Outside any unit of work: the payment row is committed first, then
+   * the provider is asked for the prepay with no transaction open; if that call fails the row stays
+   * pending for the next attempt and for reconciliation.
    */
   async pay(
     actor: Actor,
@@ -51,6 +78,34 @@ export class PaymentsService {
     clientIp: string,
     extensionId: string | null = null,
   ): Promise<PayResultView> {
+    assertOutsideUnitOfWork(this.tenantContext, 'PaymentsService.pay');
+    const plan = await this.tenantContext.run(tenant.id, () =>
+      this.start(actor, ability, tenant, orderId, dto, clientIp, extensionId),
+    );
+    if ('done' in plan) return plan.done;
+    let next: CreatePaymentResult;
+    try {
+      next = await plan.createPayment(plan.input);
+    } catch (e) {
+      if (!(e instanceof ProviderRequestError)) throw e;
+      throw new BadGatewayException({
+        code: 'PAYMENT_PROVIDER_ERROR',
+        message: `支付渠道暂时不可用，请稍后重试 / the payment provider did not accept the payment: ${e.message}`,
+      });
+    }
+    return { payment: plan.payment, next: { ...next } };
+  }
+
+  /** The first unit of work of pay(): checks, the payment row, and — for balance — the whole payment. */
+  private async start(
+    actor: Actor,
+    ability: AppAbility,
+    tenant: TenantInfo,
+    orderId: string,
+    dto: PayOrderDto,
+    clientIp: string,
+    extensionId: string | null,
+  ): Promise<PayPlan> {
     if (!(await this.visibleOrder(ability, orderId, { customerId: actor.id }))) throw orderNotFound();
     const order = await this.repo.lockOrder(orderId);
     if (!order) throw orderNotFound();
@@ -92,7 +147,9 @@ export class PaymentsService {
       }
     }
 
-    const existing = await this.repo.findPendingFor(order.id, dto.method, extensionId);
+    // reused while it can still be paid for a while; an older one is left to expire at the provider
+    const reusableSince = new Date(Date.now() - PAYMENT_TTL_MS + REUSE_MARGIN_MS);
+    const existing = await this.repo.findPendingFor(order.id, dto.method, extensionId, reusableSince);
     const id = existing?.id ?? randomUUID();
     const payment =
       existing ??
@@ -123,24 +180,28 @@ export class PaymentsService {
       const paid = { paymentId: payment.id, amountFen: payment.amountFen };
       if (extensionId) await this.orders.markExtensionPaid(extensionId, paid);
       else await this.orders.markPaid(order.id, paid);
-      return { payment: paymentView(done), next: { kind: 'completed' } };
+      return { done: { payment: paymentView(done), next: { kind: 'completed' } } };
     }
 
-    const base = `${this.config.PUBLIC_URL}/t/${tenant.slug}`;
-    const next = await provider.createPayment({
-      credentials: merchant.credentials,
-      channel: payment.channel as 'jsapi' | 'h5' | 'wap',
-      outTradeNo: payment.outTradeNo,
-      amountFen: payment.amountFen,
-      currency: 'CNY',
-      description: `${tenant.name} 订单 ${order.orderNo}${extensionId ? ' 加钟' : ''}`.slice(0, 120),
-      expiresAt: new Date(Date.now() + 30 * 60_000),
-      notifyUrl: `${base}/api/payments/callbacks/${dto.method}`,
-      returnUrl: `${base}/orders/${order.id}`,
-      payer: { clientIp, openid: dto.openid },
-    });
     await this.scheduler.ensure(this.tenantContext.tenantId());
-    return { payment: paymentView(payment), next: { ...next } };
+    const base = `${this.config.PUBLIC_URL}/t/${tenant.slug}`;
+    return {
+      payment: paymentView(payment),
+      createPayment: provider.createPayment.bind(provider),
+      input: {
+        credentials: merchant.credentials,
+        channel: payment.channel as 'jsapi' | 'h5' | 'wap',
+        outTradeNo: payment.outTradeNo,
+        amountFen: payment.amountFen,
+        currency: 'CNY',
+        description: `${tenant.name} 订单 ${order.orderNo}${extensionId ? ' 加钟' : ''}`.slice(0, 120),
+        // from the payment's creation, so a retried prepay asks for exactly the same payment
+        expiresAt: new Date(payment.createdAt.getTime() + PAYMENT_TTL_MS),
+        notifyUrl: `${base}/api/payments/callbacks/${dto.method}`,
+        returnUrl: `${base}/orders/${order.id}`,
+        payer: { clientIp, openid: dto.openid },
+      },
+    };
   }
 
   /**

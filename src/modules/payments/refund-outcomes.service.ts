@@ -7,7 +7,7 @@ import type { RefundStatusReport } from './providers/payment-provider';
 import { refundableFen } from './refund-rules';
 import { RefundCompletion } from './refund-completion.service';
 import { RefundsRepository } from './refunds.repository';
-import { RefundsService } from './refunds.service';
+import { RefundRequestsService } from './refund-requests.service';
 
 type AsyncProvider = 'wechat' | 'alipay' | 'sandbox';
 
@@ -25,7 +25,7 @@ export class RefundOutcomesService {
     private readonly repo: RefundsRepository,
     private readonly payments: PaymentsRepository,
     private readonly completion: RefundCompletion,
-    private readonly refunds: RefundsService,
+    private readonly requests: RefundRequestsService,
   ) {}
 
   async apply(
@@ -120,7 +120,7 @@ export class RefundOutcomesService {
   private async succeed(refund: Refund, order: OrderForPayment, report: RefundStatusReport): Promise<void> {
     await this.completion.succeeded(refund, order, report.providerRefundNo);
     // a cancellation's refund: its fee split and the request itself finish now too
-    if (refund.refundRequestId) await this.refunds.executeRequest(refund.refundRequestId);
+    if (refund.refundRequestId) await this.requests.settle(refund.refundRequestId);
   }
 
   /** Whether the order can still take this refund back (what was paid minus what is refunded or on its way). */

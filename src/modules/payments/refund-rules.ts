@@ -28,3 +28,31 @@ export function refundableFen(paidFen: number, refundedFen: number, inFlightFen:
 export function refundWithinPolicy(actor: Pick<Actor, 'role'>): boolean {
   return actor.role === 'tenant_owner' || actor.role === 'store_manager';
 }
+
+/** How a cancellation's refund request divides what the order still holds. */
+export interface RequestSplit {
+  refundFen: number;
+  feeFen: number;
+  technicianShareFen: number;
+}
+
+/**
+ * What the cancellation policy computed (refund, fee, the technician's part of the fee), capped by
+ * what the order can still give: paid − refunded − other refunds on their way. A refund of this
+ * request that already succeeded is inside `refundedFen`, so it is counted back in (it is part of
+ * what the request uses, not on top of it) and its amount is the refund — whatever came in since.
+ */
+export function requestSplit(a: {
+  paidFen: number;
+  refundedFen: number;
+  inFlightFen: number;
+  request: { amountFen: number; feeFen: number; technicianShareFen: number };
+  /** the request's refund, when one was already made for it */
+  refund?: { amountFen: number; succeeded: boolean };
+}): RequestSplit {
+  const settled = a.refund?.succeeded ? a.refund.amountFen : 0;
+  const available = refundableFen(a.paidFen, a.refundedFen - settled, a.inFlightFen);
+  const refundFen = a.refund ? a.refund.amountFen : Math.min(a.request.amountFen, available);
+  const feeFen = Math.max(0, Math.min(a.request.feeFen, available - refundFen));
+  return { refundFen, feeFen, technicianShareFen: Math.min(a.request.technicianShareFen, feeFen) };
+}

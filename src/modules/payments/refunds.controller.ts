@@ -11,8 +11,9 @@ import { IsIn, IsOptional } from 'class-validator';
 import type { Actor } from '../../platform/auth/actor';
 import type { AppAbility } from '../../platform/authz/app-ability';
 import { CheckPolicies } from '../../platform/authz/check-policies';
-import { CurrentActor, type AppRequest } from '../../platform/http/request-context';
-import { TenantScoped } from '../../platform/http/route-metadata';
+import { CurrentActor, CurrentTenant, type AppRequest } from '../../platform/http/request-context';
+import { NoTransaction, TenantScoped } from '../../platform/http/route-metadata';
+import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
 import { OrderIdParam } from './dto/pay.dto';
 import { CreateRefundDto, RefundIdParam, RefundView } from './dto/refund.dto';
 import { RefundsService } from './refunds.service';
@@ -38,12 +39,19 @@ export class RefundsController {
   constructor(private readonly refunds: RefundsService) {}
 
   @Post('orders/:id/refunds')
+  @NoTransaction() // the service commits the refund before sending it to the provider
   @CheckPolicies((a) => a.can('create', 'Refund'))
   @ApiOperation({ summary: 'Ask for a refund (owner/manager: executes at once; others: waits for approval)' })
   @ApiOkResponse({ type: RefundView })
   @ApiNotFoundResponse({ description: 'no such order you can see' })
-  create(@CurrentActor() actor: Actor, @Req() req: AppRequest, @Param() p: OrderIdParam, @Body() dto: CreateRefundDto) {
-    return this.refunds.request(actor, abilityOf(req), p.id, dto);
+  create(
+    @CurrentActor() actor: Actor,
+    @CurrentTenant() tenant: TenantInfo,
+    @Req() req: AppRequest,
+    @Param() p: OrderIdParam,
+    @Body() dto: CreateRefundDto,
+  ) {
+    return this.refunds.request(actor, abilityOf(req), tenant.id, p.id, dto);
   }
 
   @Get('orders/:id/refunds')
@@ -64,12 +72,13 @@ export class RefundsController {
 
   @Post('refunds/:id/approve')
   @HttpCode(200)
+  @NoTransaction()
   @CheckPolicies((a) => a.can('approve', 'Refund'))
   @ApiOperation({ summary: 'Approve a refund beyond policy (executes it)' })
   @ApiOkResponse({ type: RefundView })
   @ApiNotFoundResponse({ description: 'no such refund here' })
-  approve(@CurrentActor() actor: Actor, @Param() p: RefundIdParam) {
-    return this.refunds.approve(actor, p.id);
+  approve(@CurrentActor() actor: Actor, @CurrentTenant() tenant: TenantInfo, @Param() p: RefundIdParam) {
+    return this.refunds.approve(actor, tenant.id, p.id);
   }
 
   @Post('refunds/:id/reject')

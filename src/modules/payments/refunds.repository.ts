@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma, Refund, RefundRequest } from '../../generated/prisma/client';
+import type { Payment, Prisma, Refund, RefundRequest } from '../../generated/prisma/client';
 import { TenantContext } from '../../platform/database/tenant-context';
 import type { MismatchEntry } from './payments.repository';
 import { IN_FLIGHT_REFUND_STATUSES } from './refund-rules';
@@ -40,15 +40,6 @@ export class RefundsRepository {
 
   findByOutRefundNo(outRefundNo: string): Promise<Refund | null> {
     return this.db.refund.findFirst({ where: { outRefundNo } });
-  }
-
-  /** Refunds the provider still has `processing`, not asked about since `before` (reconciliation). */
-  overdueProcessing(before: Date, limit: number): Promise<Refund[]> {
-    return this.db.refund.findMany({
-      where: { status: 'processing', updatedAt: { lt: before } },
-      orderBy: { updatedAt: 'asc' },
-      take: limit,
-    });
   }
 
   /** Records a finding once (a replayed notification or a repeated query does not repeat it). */
@@ -108,6 +99,30 @@ export class RefundsRepository {
       _sum: { amountFen: true },
     });
     return r._sum.amountFen ?? 0;
+  }
+
+  /**
+   * The first successful payment of the order (charge, then 加钟 supplements) that can still give
+   * back `amountFen` — a refund goes back through one payment.
+   */
+  async paymentToRefund(orderId: string, amountFen: number): Promise<Payment | null> {
+    const paid = await this.db.payment.findMany({
+      where: { orderId, status: 'succeeded' },
+      orderBy: { paidAt: 'asc' },
+    });
+    for (const p of paid) {
+      if (p.amountFen - (await this.claimedAgainst(p.id)) >= amountFen) return p;
+    }
+    return null;
+  }
+
+  /** Refunds in flight (sent and processing, or approved and not known to be sent) not touched since `before`. */
+  overdueInFlight(before: Date, limit: number): Promise<Refund[]> {
+    return this.db.refund.findMany({
+      where: { status: { in: ['approved', 'processing'] }, updatedAt: { lt: before } },
+      orderBy: { updatedAt: 'asc' },
+      take: limit,
+    });
   }
 
   findByRequest(requestId: string): Promise<Refund | null> {

@@ -32,6 +32,12 @@ export interface JobDefinition {
   /** Builds a dedupe id from the payload: a second enqueue with the same id is ignored. */
   dedupeId?: (payload: never) => string;
   concurrency?: number;
+  /**
+   * The handler opens its own units of work (TenantContext.run with the payload's tenantId)
+   * instead of running inside one: for handlers that call out over the network (payment
+   * providers), which must not hold a transaction open meanwhile. The tenantId is still checked.
+   */
+  ownUnitsOfWork?: boolean;
 }
 
 /**
@@ -79,8 +85,16 @@ export const JOB_DEFINITIONS: JobDefinitions = {
   'dispatch.offer_timeout': { queue: 'dispatch', scope: 'tenant', attempts: 5, backoffFactor: 1 },
   'dispatch.grab_step': { queue: 'dispatch', scope: 'tenant', attempts: 5, backoffFactor: 1 },
   'dispatch.pool_timeout': { queue: 'dispatch', scope: 'tenant', attempts: 5, backoffFactor: 1 },
-  // Tenant-scoped repeatable job (one scheduler per store): provider queries for overdue payments.
-  'payments.reconcile': { queue: 'payments', scope: 'tenant', attempts: 3, backoffFactor: 1, concurrency: 2 },
+  // Tenant-scoped repeatable job (one scheduler per store): provider queries for overdue payments
+  // and refunds, each between units of work of its own.
+  'payments.reconcile': {
+    queue: 'payments',
+    scope: 'tenant',
+    attempts: 3,
+    backoffFactor: 1,
+    concurrency: 2,
+    ownUnitsOfWork: true,
+  },
   // Tenant-scoped: one notification by SMS (the phone is decrypted in the worker).
   'notification.sms': { queue: 'notifications', scope: 'tenant', attempts: 5, backoffFactor: 1 },
   // Tenant-scoped repeatable job (one scheduler per store): deletes uploads nothing references.

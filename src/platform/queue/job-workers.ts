@@ -14,7 +14,8 @@ import { tenantOfJob } from './job-tenant';
 
 /**
  * One BullMQ worker per queue, started only where RUN_WORKERS is set. A tenant job runs through
- * TenantContext.run (the same RLS runner as HTTP), so its handler sees only its store's rows.
+ * TenantContext.run (the same RLS runner as HTTP), so its handler sees only its store's rows —
+ * or, when its definition says `ownUnitsOfWork`, opens its units of work itself.
  */
 @Injectable()
 export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -71,7 +72,7 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
       throw e;
     }
     const payload = job.data as Record<string, unknown>;
-    if (tenantId === null) return handler(payload, job);
+    if (tenantId === null || def.ownUnitsOfWork) return handler(payload, job);
     return this.tenantContext.run(tenantId, () => handler(payload, job));
   }
 }
