@@ -17,6 +17,7 @@ describe('shared pool (共享订单池)', () => {
   let giverOwner: string;
   let outsiderOwner: string;
   let base: string;
+  const streams: Array<{ close: () => void }> = [];
 
   const req = (method: 'GET' | 'POST' | 'PUT', url: string, token?: string, payload?: object) =>
     t.app.inject({ method, url, payload, headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -39,6 +40,11 @@ describe('shared pool (共享订单池)', () => {
     outsider = await grabStore(f, t.app, await f.newTenant());
     await setRole(giver.tenant.id, 'giver');
     await setRole(taker.id, 'taker');
+    await f.query(
+      `INSERT INTO service_addons (tenant_id, service_id, kind, name_zh, price_fen, minutes, max_quantity)
+       VALUES ($1, $2, 'extension', '加钟30分钟', 9800, 30, 2)`,
+      [giver.tenant.id, giver.serviceId],
+    );
     const op = await f.newOperator();
     operator = await f.token({ id: op.id, role: 'platform_operator', tenantId: null });
     const o1 = await f.newStaff(giver.tenant);
@@ -47,6 +53,7 @@ describe('shared pool (共享订单池)', () => {
     outsiderOwner = await f.token({ id: o2.id, role: 'tenant_owner', tenantId: outsider.tenant.id });
   }, 60_000);
   afterAll(async () => {
+    for (const x of streams) x.close();
     await f?.close();
     await t?.close();
     await db?.drop();
@@ -75,7 +82,7 @@ describe('shared pool (共享订单池)', () => {
     expect(audit.rowCount).toBe(1);
   });
 
-  it('one winner; before the claim no phone or address; after it the holder sees them (masked phone); after the order ends they are gone', async () => {
+  it('one winner; before the claim no phone or address; the holder sees them (masked phone) while running the whole trip through the platform path; after the order ends they are gone', async () => {
     const orderId = await dispatchingOrder(f, t.app, giver, {
       startAt: slotStart(2),
       at: { lat: 31.2345, lng: 121.4801 },
@@ -130,18 +137,24 @@ describe('shared pool (共享订单池)', () => {
       addressText: '上海市黄浦区人民大道200号',
       houseNumber: '8栋1802室',
       phoneMasked: '138****5678',
-      orderStatus: 'assigned',
+      orderStatus: 'accepted', // the claim is the acceptance
     });
     expect(contact.body).not.toContain('13812345678');
     expect(
       (await req('GET', `/t/${taker.slug}/api/shared-pool/offers/${offerId}/contact`, loser.token)).statusCode,
     ).toBe(404);
 
-    // the giving store's order is assigned, naming only the pool offer; the taker's time is held
+    // the giving store's order is assigned and accepted, naming only the pool offer; the taker's time is held
     const order = await f.query(`SELECT status, technician_id FROM orders WHERE id = $1`, [orderId]);
-    expect(order.rows[0]).toEqual({ status: 'assigned', technician_id: null });
+    expect(order.rows[0]).toEqual({ status: 'accepted', technician_id: null });
     const ev = await f.query(`SELECT details FROM order_events WHERE order_id = $1 AND event = 'assign'`, [orderId]);
     expect(ev.rows[0]!.details).toMatchObject({ via: 'shared_pool', poolOfferId: offerId, takerShareFen: 15840 });
+    const accepted = await f.query(`SELECT reason FROM order_events WHERE order_id = $1 AND event = 'accept'`, [
+      orderId,
+    ]);
+    expect(accepted.rows).toEqual([{ reason: 'claimed' }]);
+    const taken = await f.query(`SELECT kind, details FROM dispatch_log WHERE order_id = $1`, [orderId]);
+    expect(taken.rows).toEqual([{ kind: 'pool_taken', details: { poolOfferId: offerId, takerShareFen: 15840 } }]);
     const hold = await f.query(`SELECT 1 FROM technician_busy WHERE tenant_id = $1 AND technician_id = $2 AND active`, [
       taker.id,
       winner.id,
@@ -150,14 +163,136 @@ describe('shared pool (共享订单池)', () => {
     const audit = await f.query(`SELECT actor_id FROM platform_audit_events WHERE action = 'shared_pool.claim'`);
     expect(audit.rows).toEqual([{ actor_id: winner.id }]);
 
-    // the order ends: the address is gone from the holder's view
-    await f.query(`UPDATE orders SET status = 'completed' WHERE id = $1`, [orderId]);
+    // the trip, step by step, on the giving store's order; its customer follows it live
+    const giverCustomer = await f.token({ id: giver.customerId, role: 'customer', tenantId: giver.tenant.id });
+    const follow = await openSse(`${base}/t/${giver.tenant.slug}/api/events`, giverCustomer);
+    streams.push(follow);
+    await new Promise((r) => setTimeout(r, 100));
+    const work = (step: string, who = winner.token, payload?: object) =>
+      req('POST', `/t/${taker.slug}/api/shared-pool/offers/${offerId}/${step}`, who, payload ?? {});
+    const early = await work('start');
+    expect(early.statusCode).toBe(409);
+    expect(early.json().code).toBe('ILLEGAL_TRANSITION');
+    expect((await work('depart', loser.token)).statusCode).toBe(404); // not the holder
+    const [giverTech] = await onDutyTechnicians(f, giver.tenant, 1);
+    const fromGiver = await req(
+      'POST',
+      `/t/${giver.tenant.slug}/api/shared-pool/offers/${offerId}/depart`,
+      giverTech!.token,
+    );
+    expect(fromGiver.statusCode).toBe(404);
+    expect((await work('depart')).json()).toEqual({ offerId, orderStatus: 'departed' });
+    expect((await follow.next('order.status')).data).toMatchObject({ orderId, event: 'depart', to: 'departed' });
+    expect((await work('depart')).statusCode).toBe(409);
+    const far = await work('arrive', winner.token, { lat: 31.2445, lng: 121.4801 });
+    expect(far.statusCode).toBe(400);
+    expect(
+      far
+        .json()
+        .fields.map((x: { field: string }) => x.field)
+        .sort(),
+    ).toEqual(['lat', 'lng']);
+    expect((await work('arrive', winner.token, { lat: 31.2346, lng: 121.4801 })).json().orderStatus).toBe('arrived');
+    expect((await follow.next('order.status')).data).toMatchObject({ event: 'arrive', to: 'arrived' });
+    expect((await work('start')).json().orderStatus).toBe('in_service');
+    expect((await follow.next('order.status')).data).toMatchObject({ event: 'start_service', to: 'in_service' });
+    // 加钟: proposed by the holder, priced and confirmed in the giving store; the holder's time grows
+    expect((await work('extensions', winner.token, { units: 3 })).json().fields[0].field).toBe('units');
+    const proposed = await work('extensions', winner.token, { units: 1 });
+    expect(proposed.statusCode, proposed.body).toBe(201);
+    expect(proposed.json()).toMatchObject({ offerId, minutes: 30, amountFen: 9800, status: 'proposed' });
+    expect((await follow.next('order.extension_proposed')).data).toMatchObject({ orderId, minutes: 30 });
+    const confirmed = await req(
+      'POST',
+      `/t/${giver.tenant.slug}/api/orders/${orderId}/extensions/${proposed.json().id}/confirm`,
+      giverCustomer,
+    );
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    const ends = await f.query<{ order_end: Date; hold_end: Date }>(
+      `SELECT o.end_at AS order_end, upper(b.during) AS hold_end FROM orders o, technician_busy b
+        WHERE o.id = $1 AND b.tenant_id = $2 AND b.technician_id = $3 AND b.active`,
+      [orderId, taker.id, winner.id],
+    );
+    expect(ends.rows[0]!.hold_end.getTime()).toBe(ends.rows[0]!.order_end.getTime());
+    expect((await follow.next('order.status')).data).toMatchObject({ event: 'extend', to: 'in_service' });
+    expect((await work('complete')).json().orderStatus).toBe('completed');
+    expect((await follow.next('order.status')).data).toMatchObject({ event: 'complete', to: 'completed' });
+    const events = await f.query(`SELECT event FROM order_events WHERE order_id = $1 ORDER BY created_at, event`, [
+      orderId,
+    ]);
+    expect(events.rows.map((r) => r.event)).toEqual(
+      expect.arrayContaining(['assign', 'accept', 'depart', 'arrive', 'start_service', 'extend', 'complete']),
+    );
+    const audited = await f.query<{ action: string }>(
+      `SELECT action FROM platform_audit_events WHERE target_id = $1 AND action LIKE 'shared_pool.order.%'
+        ORDER BY created_at`,
+      [offerId],
+    );
+    expect(audited.rows.map((r) => r.action)).toEqual([
+      'shared_pool.order.depart',
+      'shared_pool.order.arrive',
+      'shared_pool.order.start_service',
+      'shared_pool.order.extension_proposed',
+      'shared_pool.order.extended',
+      'shared_pool.order.complete',
+    ]);
+
+    // the order has ended: the address is gone from the holder's view
     expect(
       (await req('GET', `/t/${taker.slug}/api/shared-pool/offers/${offerId}/contact`, winner.token)).statusCode,
     ).toBe(404);
+    expect((await work('start')).statusCode).toBe(409);
     const held = await req('GET', `/t/${taker.slug}/api/shared-pool/offers/held`, winner.token);
     expect(held.json()).toEqual([expect.objectContaining({ offerId, orderStatus: 'completed', earningFen: 15840 })]);
     expect(held.body).not.toMatch(/人民大道|138/);
+  });
+
+  it('a held pool order cancelled by the giving store: the holder’s time is given back and they are told; others cannot work it', async () => {
+    const orderId = await dispatchingOrder(f, t.app, giver, { startAt: slotStart(5) });
+    const offerId = (
+      await req('POST', `/t/${giver.tenant.slug}/api/shared-pool/orders/${orderId}/publish`, giverOwner)
+    ).json().offerId as string;
+    const [holder] = await onDutyTechnicians(f, taker, 1);
+    expect(
+      (await req('POST', `/t/${taker.slug}/api/shared-pool/offers/${offerId}/claim`, holder!.token)).statusCode,
+    ).toBe(200);
+    const work = (step: string, token: string, slug = taker.slug) =>
+      req('POST', `/t/${slug}/api/shared-pool/offers/${offerId}/${step}`, token, {});
+    const takerOwner = await f.newStaff(taker);
+    const takerOwnerToken = await f.token({ id: takerOwner.id, role: 'tenant_owner', tenantId: taker.id });
+    const giverCustomer = await f.token({ id: giver.customerId, role: 'customer', tenantId: giver.tenant.id });
+    expect((await work('depart', takerOwnerToken)).statusCode).toBe(403); // staff do not run trips
+    expect((await work('depart', giverCustomer)).statusCode).toBe(403); // another store's token
+    expect((await work('depart', holder!.token, giver.tenant.slug)).statusCode).toBe(403);
+    expect((await work('depart', holder!.token)).json().orderStatus).toBe('departed');
+
+    const told = await openSse(`${base}/t/${taker.slug}/api/events`, holder!.token);
+    streams.push(told);
+    await new Promise((r) => setTimeout(r, 100));
+    const cancelled = await req('POST', `/t/${giver.tenant.slug}/api/orders/${orderId}/cancel`, giverOwner, {
+      reason: '顾客取消',
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect((await told.next('pool.order_cancelled')).data).toMatchObject({ offerId });
+    const hold = await f.query(`SELECT active FROM technician_busy WHERE tenant_id = $1 AND technician_id = $2`, [
+      taker.id,
+      holder!.id,
+    ]);
+    expect(hold.rows).toEqual([{ active: false }]);
+    expect(
+      (await req('GET', `/t/${taker.slug}/api/shared-pool/offers/${offerId}/contact`, holder!.token)).statusCode,
+    ).toBe(404);
+    expect((await work('arrive', holder!.token)).statusCode).toBe(400); // lat/lng missing
+    const late = await req('POST', `/t/${taker.slug}/api/shared-pool/offers/${offerId}/arrive`, holder!.token, {
+      lat: 31.2304,
+      lng: 121.4737,
+    });
+    expect(late.statusCode).toBe(404); // the address is gone with the order
+    const audit = await f.query(
+      `SELECT 1 FROM platform_audit_events WHERE action = 'shared_pool.order.cancelled' AND target_id = $1`,
+      [offerId],
+    );
+    expect(audit.rowCount).toBe(1);
   });
 
   it('stores that did not opt in never see or take pool orders, nor publish', async () => {

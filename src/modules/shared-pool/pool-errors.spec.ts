@@ -7,6 +7,9 @@ describe('poolError', () => {
     expect(poolError('PT403')?.getStatus()).toBe(403);
     expect(poolError('PT422')?.getStatus()).toBe(409);
     expect(poolError('P0002')?.getStatus()).toBe(404);
+    expect(poolError('PT412')?.getResponse()).toMatchObject({ code: 'ILLEGAL_TRANSITION' });
+    expect(poolError('PT420')?.getStatus()).toBe(409);
+    expect(poolError('PT400')?.getResponse()).toMatchObject({ fields: [{ field: 'units' }] });
   });
 
   it('leaves anything else alone', () => {

@@ -4,21 +4,29 @@ import { OrdersModule } from '../orders/orders.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { PlatformPoolSettingsController } from './platform-pool-settings.controller';
 import { PoolEscalationAdapter } from './pool-escalation.adapter';
+import { PoolGiverFeed } from './pool-giver-feed';
 import { PoolOrderHooks } from './pool-order-hooks';
+import { PoolWorkController } from './pool-work.controller';
+import { PoolWorkRepository } from './pool-work.repository';
+import { PoolWorkService } from './pool-work.service';
 import { SharedPoolController } from './shared-pool.controller';
 import { SharedPoolRepository } from './shared-pool.repository';
 import { SharedPoolService } from './shared-pool.service';
 
 /**
  * 共享订单池 through the platform path. The dispatch engine escalates to it through the
- * `SHARED_POOL` port (PoolEscalationAdapter); orders assigned at home or cancelled leave it.
+ * `SHARED_POOL` port (PoolEscalationAdapter); orders assigned at home or cancelled leave it; the
+ * holder of a pool order runs its trip through PoolWorkService.
  */
 @Module({
   imports: [SchedulingModule, OrdersModule],
-  controllers: [SharedPoolController, PlatformPoolSettingsController],
+  controllers: [SharedPoolController, PoolWorkController, PlatformPoolSettingsController],
   providers: [
     SharedPoolRepository,
     SharedPoolService,
+    PoolGiverFeed,
+    PoolWorkRepository,
+    PoolWorkService,
     PoolOrderHooks,
     PoolEscalationAdapter,
     { provide: SHARED_POOL, useExisting: PoolEscalationAdapter },

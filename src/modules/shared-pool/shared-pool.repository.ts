@@ -33,7 +33,15 @@ export interface PublishedRow {
   priceFen: number;
 }
 
-export interface ClaimedRow {
+/** The giving store's order a pool function acted on: for the live status push only, never shown. */
+export interface GivingOrderRef {
+  givingTenantId: string;
+  orderId: string;
+  orderNo: string;
+  customerId: string;
+}
+
+export interface ClaimedRow extends GivingOrderRef {
   offerId: string;
   startAt: Date;
   endAt: Date;
@@ -112,6 +120,20 @@ export class SharedPoolRepository {
     return rows[0]?.withdrawn ?? false;
   }
 
+  /**
+   * This store cancelled an order another store's technician holds: their busy time there is
+   * given back (platform.pool_order_cancelled, audited); returns whom to tell, or null.
+   */
+  async cancelTaken(
+    orderId: string,
+    actor: PoolActor,
+  ): Promise<{ takerTenantId: string; takerTechnicianId: string; offerId: string } | null> {
+    const rows = await this.db.$queryRaw<{ takerTenantId: string; takerTechnicianId: string; offerId: string }[]>`
+      SELECT taker_tenant_id AS "takerTenantId", taker_technician_id AS "takerTechnicianId", offer_id AS "offerId"
+        FROM platform.pool_order_cancelled(${this.tenantId}::uuid, ${orderId}::uuid, ${actor.type}, ${actor.id})`;
+    return rows[0] ?? null;
+  }
+
   takersNear(offerId: string, radiusM: number, actor: PoolActor) {
     return this.db.$queryRaw<{ tenantId: string; technicianId: string; distanceM: number }[]>`
       SELECT tenant_id AS "tenantId", technician_id AS "technicianId", distance_m AS "distanceM"
@@ -131,7 +153,8 @@ export class SharedPoolRepository {
   async claim(offerId: string, technicianId: string, actor: PoolActor): Promise<ClaimedRow> {
     const rows = await this.db.$queryRaw<ClaimedRow[]>`
       SELECT offer_id AS "offerId", start_at AS "startAt", end_at AS "endAt", area_lat AS "areaLat",
-             area_lng AS "areaLng", taker_share_fen AS "takerShareFen"
+             area_lng AS "areaLng", taker_share_fen AS "takerShareFen", giving_tenant_id AS "givingTenantId",
+             order_id AS "orderId", order_no AS "orderNo", customer_id AS "customerId"
         FROM platform.claim_pool_offer(${offerId}::uuid, ${this.tenantId}::uuid, ${technicianId}::uuid,
                                        ${actor.type}, ${actor.id})`;
     return rows[0]!;

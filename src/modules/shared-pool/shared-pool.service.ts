@@ -5,9 +5,10 @@ import { TenantContext } from '../../platform/database/tenant-context';
 import { RealtimeHub } from '../../platform/realtime/realtime-hub';
 import { FieldCipher } from '../../platform/crypto/field-cipher';
 import { ORDER_ADDRESS_AAD } from '../orders/order-view';
-import { BusyTimeService, postgresCode } from '../scheduling/busy-time.service';
+import { BusyTimeService } from '../scheduling/busy-time.service';
 import { roundDistanceKm } from '../grab/grab-offer';
-import { poolError } from './pool-errors';
+import { callPool as pool } from './pool-errors';
+import { PoolGiverFeed } from './pool-giver-feed';
 import { SharedPoolRepository, type PoolActor, type PoolRole } from './shared-pool.repository';
 
 const actorOf = (a: Actor): PoolActor => ({ type: a.kind, id: a.id });
@@ -15,20 +16,11 @@ const actorOf = (a: Actor): PoolActor => ({ type: a.kind, id: a.id });
 /** How far from the offer's district point taking stores' technicians are told of it. */
 const POOL_PUSH_RADIUS_M = 10_000;
 
-/** Runs a pool function call, turning its SQLSTATEs into HTTP answers. */
-async function pool<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    throw poolError(postgresCode(e)) ?? e;
-  }
-}
-
 /**
  * 共享订单池: escalation beyond the store. A giving store publishes a dispatching order; a taking
- * store's technician sees only service, time, district and price, claims it (one winner), and
- * only then — and only while the order is active — sees the address and a masked phone. The
- * fulfilling store's share is recorded on the offer (ledger posting: follow-up, see README).
+ * store's technician sees only service, time, district and price, claims it (one winner; the
+ * claim is their acceptance), and only then — and only while the order is active — sees the
+ * address and a masked phone. The trip itself: PoolWorkService.
  */
 @Injectable()
 export class SharedPoolService {
@@ -39,6 +31,7 @@ export class SharedPoolService {
     private readonly audit: AuditService,
     private readonly hub: RealtimeHub,
     private readonly tenantContext: TenantContext,
+    private readonly giver: PoolGiverFeed,
   ) {}
 
   // ---- platform operators ----
@@ -131,6 +124,10 @@ export class SharedPoolService {
       location: { lat: claimed.areaLat, lng: claimed.areaLng },
       note: 'shared pool',
     });
+    await this.giver.statusChanged(claimed, [
+      { event: 'assign', from: 'dispatching', to: 'assigned' },
+      { event: 'accept', from: 'assigned', to: 'accepted' },
+    ]);
     return {
       offerId: claimed.offerId,
       status: 'taken',

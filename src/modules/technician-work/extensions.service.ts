@@ -5,7 +5,8 @@ import { TenantContext } from '../../platform/database/tenant-context';
 import { RealtimeHub } from '../../platform/realtime/realtime-hub';
 import { orderActorOf } from '../orders/order-actor';
 import { OrderTransitions } from '../orders/order-transitions.service';
-import { BusyTimeService } from '../scheduling/busy-time.service';
+import { BusyTimeService, postgresCode } from '../scheduling/busy-time.service';
+import { SlotTakenError } from '../scheduling/slot-taken.error';
 import type { ExtensionView } from './dto/extension.dto';
 import { TechnicianWorkRepository } from './technician-work.repository';
 
@@ -16,7 +17,9 @@ const notFound = () => new NotFoundException({ code: 'ORDER_NOT_FOUND', message:
  * (an `order_extensions` row in `proposed`); the customer confirms, which extends the order the
  * same way staff do (busy time grows — 409 SLOT_TAKEN into the next booking — and an `extend`
  * transition), and the row becomes `pending_payment` for the existing supplementary payment
- * (`POST /api/orders/:id/extensions/:extId/pay`).
+ * (`POST /api/orders/:id/extensions/:extId/pay`). A shared-pool order's extension is proposed by
+ * the other store's technician through the platform path (shared-pool's PoolWorkService) and
+ * confirmed here by this store's customer like any other.
  */
 @Injectable()
 export class ExtensionsService {
@@ -82,6 +85,11 @@ export class ExtensionsService {
       await this.busy.hold(order.technicianId, { start: order.startAt, end: endAt }, 'booking', {
         referenceId: order.id,
         location: { lat: order.addressLat, lng: order.addressLng },
+      });
+    } else if (order.status === 'in_service') {
+      // a shared-pool order: the other store's technician's time grows through the platform path
+      await this.repo.extendPoolHold(order.id, endAt, orderActorOf(actor)).catch((e: unknown) => {
+        throw postgresCode(e) === '23P01' ? new SlotTakenError('shared-pool') : e;
       });
     }
     // apply() refuses anything but in_service (409) and rolls the new hold back with it

@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Order } from '../../generated/prisma/client';
 import { APP_CONFIG } from '../../config/load-config';
 import type { AppConfig } from '../../config/config.schema';
@@ -11,6 +11,7 @@ import { OrderTransitions } from '../orders/order-transitions.service';
 import { ORDER_ADDRESS_AAD, type AddressSnapshot } from '../orders/order-view';
 import type { TechnicianOrderView } from './dto/technician-work.dto';
 import { insideGeofence } from './geofence';
+import { outsideGeofence } from './geofence-error';
 import { TechnicianWorkRepository } from './technician-work.repository';
 
 /** While the job is the technician's and not over, they see the address (PIPL: only then). */
@@ -26,7 +27,8 @@ const EVENT: Record<TechnicianStep, OrderEventName> = {
 /**
  * The technician's own trip: 出发 → 到达签到 (geofenced) → 开始服务 → 完成签退. Every step goes
  * through OrderTransitions (409 ILLEGAL_TRANSITION out of order); someone else's order is 404.
- * Accepting an assignment is dispatch's (`POST /api/dispatch/offers/:id/accept`).
+ * Accepting an assignment is dispatch's (`POST /api/dispatch/offers/:id/accept`). A shared-pool
+ * order of another store runs the same steps through the platform path (shared-pool's PoolWorkService).
  */
 @Injectable()
 export class TechnicianOrdersService {
@@ -53,19 +55,7 @@ export class TechnicianOrdersService {
     const order = await this.own(actor, orderId);
     const radius = this.config.CHECKIN_GEOFENCE_M;
     const fence = insideGeofence(at, { lat: order.addressLat, lng: order.addressLng }, radius);
-    if (!fence.inside) {
-      const message = `签到位置距服务地址 ${fence.distanceM} 米，超出 ${radius} 米 / check-in is ${fence.distanceM} m from the address (limit ${radius} m)`;
-      throw new BadRequestException({
-        code: 'OUTSIDE_GEOFENCE',
-        message,
-        distanceM: fence.distanceM,
-        radiusM: radius,
-        fields: [
-          { field: 'lat', messages: [message] },
-          { field: 'lng', messages: [message] },
-        ],
-      });
-    }
+    if (!fence.inside) throw outsideGeofence(fence.distanceM, radius);
     const updated = await this.transitions.apply(orderId, 'arrive', orderActorOf(actor), null, {
       details: { lat: at.lat, lng: at.lng, distanceM: fence.distanceM },
     });

@@ -119,6 +119,18 @@ export class TechnicianWorkRepository {
     return rows[0] ? this.db.orderExtension.findFirst({ where: { id } }) : null;
   }
 
+  /**
+   * A 加钟 of a shared-pool order this store gave: the holder's busy time in the taking store grows
+   * to `endAt` (platform.pool_extend_taker_hold, audited; 23P01 when it would overlap). False when
+   * the order is not a taken pool order.
+   */
+  async extendPoolHold(orderId: string, endAt: Date, actor: { type: string; id: string | null }): Promise<boolean> {
+    const rows = await this.db.$queryRaw<{ extended: boolean }[]>`
+      SELECT platform.pool_extend_taker_hold(${this.tenantContext.tenantId()}::uuid, ${orderId}::uuid,
+                                             ${endAt}::timestamptz, ${actor.type}, ${actor.id}) AS extended`;
+    return rows[0]?.extended ?? false;
+  }
+
   updateExtension(id: string, data: Prisma.OrderExtensionUncheckedUpdateInput): Promise<OrderExtension> {
     return this.db.orderExtension.update({
       where: { tenantId_id: { tenantId: this.tenantContext.tenantId(), id } },
