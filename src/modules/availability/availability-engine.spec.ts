@@ -263,8 +263,11 @@ describe('computeAvailability (properties)', () => {
           const ids = q.technicians.filter((tech) => oracle.violations(t, tech).length === 0).map((x) => x.id);
           if (ids.length) expected.set(t, ids);
         }
-        const actual = new Map(sut(q).map((s) => [s.start, s.technicianIds]));
+        const slots = sut(q);
+        const actual = new Map(slots.map((s) => [s.start, s.technicianIds]));
         expect(actual).toEqual(expected);
+        // each start once, in order (the map above would hide a duplicate)
+        expect(slots.map((s) => s.start)).toEqual([...actual.keys()].sort((a, b) => a - b));
       }),
       RUNS,
     );

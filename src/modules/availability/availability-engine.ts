@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
-import { mergeIntervals, type Interval } from '../scheduling/shift-expander';
+import { addDays } from '../scheduling/local-time';
+import { mergeIntervals, ZoneCalendar, type Interval } from '../scheduling/shift-expander';
 import { etaMinutes, MINUTE_MS, type EtaParams, type LatLng } from './travel-eta';
 
 /** The store's booking rules that shape availability (booking_settings). */
@@ -86,22 +86,22 @@ export function computeAvailability(q: AvailabilityQuery): Slot[] {
 
 /** Grid starts within [from, to) that also pass the technician-independent rules (2). */
 export function gridStarts(q: Pick<AvailabilityQuery, 'zone' | 'now' | 'from' | 'to' | 'rules'>): number[] {
-  const { zone, rules } = q;
+  const { rules } = q;
+  // Local midnights come from the process-wide calendar of the zone: resolved once, not per call.
+  const calendar = ZoneCalendar.for(q.zone);
+  const midnight = (date: string) => calendar.instant(date, '00:00')!;
   const grid = rules.gridMinutes * MINUTE_MS;
   const earliest = Math.max(q.from, q.now + rules.leadTimeMinutes * MINUTE_MS);
-  const lastDay = DateTime.fromMillis(q.now, { zone })
-    .startOf('day')
-    .plus({ days: rules.maxDaysAhead + 1 });
-  const latest = Math.min(q.to, lastDay.toMillis());
+  const latest = Math.min(q.to, midnight(addDays(calendar.local(q.now).date, rules.maxDaysAhead + 1)));
   const out: number[] = [];
-  let day = DateTime.fromMillis(earliest, { zone }).startOf('day');
-  while (day.toMillis() < latest) {
-    const dayStart = day.toMillis();
-    const next = day.plus({ days: 1 });
-    const dayEnd = Math.min(next.toMillis(), latest);
+  let date = calendar.local(earliest).date;
+  for (let dayStart = midnight(date); dayStart < latest;) {
+    date = addDays(date, 1);
+    const next = midnight(date);
+    const dayEnd = Math.min(next, latest);
     const first = dayStart + Math.max(0, Math.ceil((earliest - dayStart) / grid)) * grid;
     for (let s = first; s < dayEnd; s += grid) out.push(s);
-    day = next;
+    dayStart = next;
   }
   return out;
 }

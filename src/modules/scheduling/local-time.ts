@@ -20,3 +20,8 @@ export function isoDateToDate(date: string): Date {
 export function dateToIsoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
+
+/** The calendar date `days` after (or before, when negative) an ISO date: pure date arithmetic, no zone. */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
