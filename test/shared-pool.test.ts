@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paymentReceived } from '../src/modules/ledger/ledger-postings';
+import { LedgerService } from '../src/modules/ledger/ledger.service';
+import { PoolSettlementService } from '../src/modules/shared-pool/pool-settlement.service';
+import { TenantContext } from '../src/platform/database/tenant-context';
 import { Factory, type TestTenant } from './support/factories';
 import { dispatchingOrder, grabStore, onDutyTechnicians, slotStart, type GrabStore } from './support/grab-fixtures';
 import { CENTRE } from './support/order-fixtures';
+import { topUpWallet } from './support/payment-fixtures';
 import { openSse } from './support/sse-client';
 import { createTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -293,6 +298,114 @@ describe('shared pool (共享订单池)', () => {
       [offerId],
     );
     expect(audit.rowCount).toBe(1);
+  });
+
+  it('completion settles both ledgers once: the giving store owes the share, the taking store earns it and pays its technician; income equals the ledger', async () => {
+    const orderId = await dispatchingOrder(f, t.app, giver, {
+      startAt: slotStart(6),
+      at: { lat: 31.2345, lng: 121.4801 },
+    });
+    // the customer paid 198.00 from their wallet (the ledger holds it on the order)
+    const ctx = t.app.get(TenantContext);
+    await topUpWallet(t.app, giver.tenant.id, giver.customerId, 19800 + 9800);
+    await ctx.run(giver.tenant.id, () =>
+      t.app.get(LedgerService).post(
+        paymentReceived({
+          source: { kind: 'wallet', customerId: giver.customerId },
+          paymentId: `pay-${orderId}`,
+          orderId,
+          amountFen: 19800,
+        }),
+      ),
+    );
+    const offerId = (
+      await req('POST', `/t/${giver.tenant.slug}/api/shared-pool/orders/${orderId}/publish`, giverOwner)
+    ).json().offerId as string;
+    const [holder] = await onDutyTechnicians(f, taker, 1);
+    expect(
+      (await req('POST', `/t/${taker.slug}/api/shared-pool/offers/${offerId}/claim`, holder!.token)).statusCode,
+    ).toBe(200);
+    const work = (step: string, payload: object = {}) =>
+      req('POST', `/t/${taker.slug}/api/shared-pool/offers/${offerId}/${step}`, holder!.token, payload);
+    await work('depart');
+    await work('arrive', { lat: 31.2345, lng: 121.4801 });
+    await work('start');
+    // a 加钟 of 30 min (98.00), confirmed and paid by the giving store's customer
+    const ext = (await work('extensions', { units: 1 })).json().id as string;
+    const giverCustomer = await f.token({ id: giver.customerId, role: 'customer', tenantId: giver.tenant.id });
+    const path = `/t/${giver.tenant.slug}/api/orders/${orderId}/extensions/${ext}`;
+    expect((await req('POST', `${path}/confirm`, giverCustomer)).statusCode).toBe(200);
+    const paid = await req('POST', `${path}/pay`, giverCustomer, { method: 'balance' });
+    expect(paid.statusCode, paid.body).toBe(200);
+    expect((await work('complete')).json().orderStatus).toBe('completed');
+
+    // the agreed share: 80% of the price (15840) and of the paid 加钟 (7840)
+    const share = 15840 + 7840;
+    const heldFen = 19800 + 9800;
+    const feeFen = Math.floor((heldFen * 500) / 10_000);
+    const earning = Math.floor((share * 5000) / 10_000); // the taking store's default rate, no tier
+    const lines = async (tenantId: string) =>
+      Object.fromEntries(
+        (
+          await f.query<{ account: string; amount: string }>(
+            `SELECT e.account, e.amount_fen AS amount FROM journal_entries e
+               JOIN journal_transactions t ON t.tenant_id = e.tenant_id AND t.id = e.transaction_id
+              WHERE t.tenant_id = $1 AND t.kind = 'pool_settlement' AND t.reference = $2`,
+            [tenantId, offerId],
+          )
+        ).rows.map((r) => [r.account, Number(r.amount)]),
+      );
+    expect(await lines(giver.tenant.id)).toEqual({
+      [`order_liability:${orderId}`]: heldFen,
+      platform_fee: -feeFen,
+      store_revenue: -(heldFen - feeFen),
+      pool_expense: share,
+      pool_payable: -share,
+    });
+    expect(await lines(taker.id)).toEqual({
+      pool_receivable: share,
+      [`technician_payable:${holder!.id}`]: -earning,
+      pool_revenue: -(share - earning),
+    });
+    const balanced = async (tenantId: string) =>
+      (
+        await f.query<{ total: string; unbalanced: string }>(
+          `SELECT coalesce(sum(amount_fen), 0) AS total,
+                  (SELECT count(*) FROM (SELECT 1 FROM journal_entries WHERE tenant_id = $1
+                                          GROUP BY transaction_id HAVING sum(amount_fen) <> 0) u) AS unbalanced
+             FROM journal_entries WHERE tenant_id = $1`,
+          [tenantId],
+        )
+      ).rows[0];
+    expect(await balanced(giver.tenant.id)).toEqual({ total: '0', unbalanced: '0' });
+    expect(await balanced(taker.id)).toEqual({ total: '0', unbalanced: '0' });
+    const liability = await f.query<{ n: string }>(
+      `SELECT coalesce(sum(amount_fen), 0) AS n FROM journal_entries WHERE tenant_id = $1 AND account = $2`,
+      [giver.tenant.id, `order_liability:${orderId}`],
+    );
+    expect(liability.rows[0]!.n).toBe('0'); // everything the order held is earned
+
+    // replaying the completion, or settling again, posts nothing more in either store
+    const count = async () =>
+      (await f.query<{ n: string }>(`SELECT count(*) AS n FROM journal_transactions WHERE kind = 'pool_settlement'`))
+        .rows[0]!.n;
+    const before = await count();
+    expect((await work('complete')).statusCode).toBe(409);
+    const again = await ctx.run(taker.id, () =>
+      t.app.get(PoolSettlementService).settle(offerId, holder!.id, { type: 'system', id: null }),
+    );
+    expect(again).toEqual({ shareFen: share });
+    expect(await count()).toBe(before);
+    const settles = await f.query(
+      `SELECT 1 FROM platform_audit_events WHERE action = 'shared_pool.settle' AND target_id = $1`,
+      [offerId],
+    );
+    expect(settles.rowCount).toBe(1);
+
+    // the holder's income is their ledger: the earning, in their own store
+    const income = await req('GET', `/t/${taker.slug}/api/technician/income?period=day`, holder!.token);
+    expect(income.statusCode, income.body).toBe(200);
+    expect(income.json()).toMatchObject({ totalFen: earning, balanceFen: earning, totalCount: 1 });
   });
 
   it('stores that did not opt in never see or take pool orders, nor publish', async () => {

@@ -20,11 +20,18 @@ export const Accounts = {
   walletFunding: 'wallet_funding',
   /** money paid out to technicians (提现), by the payout reference */
   technicianPayouts: 'technician_payouts',
+  /** shared pool, giving store: what fulfilling by another store cost (debit), owed to the network (credit) */
+  poolExpense: 'pool_expense',
+  poolPayable: 'pool_payable',
+  /** shared pool, taking store: owed by the network (debit), earned from it (credit) */
+  poolReceivable: 'pool_receivable',
+  poolRevenue: 'pool_revenue',
 } as const;
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 export const ACCOUNT_PATTERN = new RegExp(
   `^(clearing:(wechat|alipay|sandbox|cash)|store_revenue|platform_fee|wallet_funding|technician_payouts` +
+    `|pool_payable|pool_expense|pool_receivable|pool_revenue` +
     `|(customer_wallet|order_liability|technician_payable|cash_on_hand):${UUID})$`,
 );
 

@@ -14,7 +14,8 @@ export type JournalKind =
   | 'wallet_topup'
   | 'overpayment'
   | 'correction'
-  | 'technician_payout';
+  | 'technician_payout'
+  | 'pool_settlement';
 
 export interface PostingLine {
   account: string;

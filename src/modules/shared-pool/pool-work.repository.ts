@@ -47,6 +47,29 @@ export class PoolWorkRepository {
     return rows[0]!;
   }
 
+  /** The giving store's side of a completed pool order (platform.settle_pool_order, once, audited). */
+  async settle(
+    offerId: string,
+    technicianId: string,
+    platformFeeBps: number,
+    actor: PoolActor,
+  ): Promise<{ shareFen: number; posted: boolean }> {
+    const rows = await this.db.$queryRaw<{ shareFen: number; posted: boolean }[]>`
+      SELECT share_fen AS "shareFen", posted
+        FROM platform.settle_pool_order(${offerId}::uuid, ${this.tenantId}::uuid, ${technicianId}::uuid,
+                                        ${platformFeeBps}::int, ${actor.type}, ${actor.id})`;
+    return rows[0]!;
+  }
+
+  /** The technician's commission rate in this store (their tier's), null without a tier. */
+  async commissionBps(technicianId: string): Promise<number | null> {
+    const rows = await this.db.$queryRaw<{ bps: number | null }[]>`
+      SELECT tt.commission_bps AS bps
+        FROM technicians t LEFT JOIN technician_tiers tt ON tt.tenant_id = t.tenant_id AND tt.id = t.tier_id
+       WHERE t.id = ${technicianId}::uuid`;
+    return rows[0]?.bps ?? null;
+  }
+
   async proposeExtension(
     offerId: string,
     technicianId: string,

@@ -7,6 +7,7 @@ import { insideGeofence } from '../technician-work/geofence';
 import { outsideGeofence } from '../technician-work/geofence-error';
 import { callPool } from './pool-errors';
 import { PoolGiverFeed } from './pool-giver-feed';
+import { PoolSettlementService } from './pool-settlement.service';
 import { PoolWorkRepository, type PoolStepEvent } from './pool-work.repository';
 import { SharedPoolRepository, type PoolActor } from './shared-pool.repository';
 
@@ -23,8 +24,8 @@ const actorOf = (a: Actor): PoolActor => ({ type: a.kind, id: a.id });
 /**
  * The holder's trip on a shared-pool order of another store — 出发 → 到达签到 (geofenced against
  * the address only the holder may read) → 开始服务 → 加钟 (proposed; the giving store's customer
- * confirms it there) → 完成签退 — each step one audited platform function on the giving store's
- * order, never an act as that store. Its customer, the order and its staff hear each step live
+ * confirms it there) → 完成签退 (and 结算 in both ledgers, PoolSettlementService) — each step one
+ * audited platform function on the giving store's order, never an act as that store. Its customer, the order and its staff hear each step live
  * (PoolGiverFeed). No accept step: the claim was the acceptance.
  */
 @Injectable()
@@ -33,6 +34,7 @@ export class PoolWorkService {
     private readonly repo: PoolWorkRepository,
     private readonly pool: SharedPoolRepository,
     private readonly giver: PoolGiverFeed,
+    private readonly settlement: PoolSettlementService,
     private readonly hub: RealtimeHub,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -66,6 +68,8 @@ export class PoolWorkService {
   private async apply(actor: Actor, offerId: string, event: PoolStepEvent, details: Record<string, number>) {
     requireTechnician(actor);
     const row = await callPool(() => this.repo.step(offerId, actor.id, event, details, actorOf(actor)));
+    // completed: both stores' ledgers in the same transaction (no completion without its settlement)
+    if (event === 'complete') await this.settlement.settle(offerId, actor.id, actorOf(actor));
     await this.giver.statusChanged(row, [{ event, from: row.fromStatus, to: row.toStatus }]);
     return { offerId, orderStatus: row.toStatus };
   }

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { SHARED_POOL } from '../dispatch/shared-pool.port';
+import { LedgerModule } from '../ledger/ledger.module';
 import { OrdersModule } from '../orders/orders.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { PlatformPoolSettingsController } from './platform-pool-settings.controller';
 import { PoolEscalationAdapter } from './pool-escalation.adapter';
 import { PoolGiverFeed } from './pool-giver-feed';
 import { PoolOrderHooks } from './pool-order-hooks';
+import { PoolSettlementService } from './pool-settlement.service';
 import { PoolWorkController } from './pool-work.controller';
 import { PoolWorkRepository } from './pool-work.repository';
 import { PoolWorkService } from './pool-work.service';
@@ -19,7 +21,7 @@ import { SharedPoolService } from './shared-pool.service';
  * holder of a pool order runs its trip through PoolWorkService.
  */
 @Module({
-  imports: [SchedulingModule, OrdersModule],
+  imports: [SchedulingModule, OrdersModule, LedgerModule],
   controllers: [SharedPoolController, PoolWorkController, PlatformPoolSettingsController],
   providers: [
     SharedPoolRepository,
@@ -27,6 +29,7 @@ import { SharedPoolService } from './shared-pool.service';
     PoolGiverFeed,
     PoolWorkRepository,
     PoolWorkService,
+    PoolSettlementService,
     PoolOrderHooks,
     PoolEscalationAdapter,
     { provide: SHARED_POOL, useExisting: PoolEscalationAdapter },
