@@ -234,6 +234,13 @@ describe('public availability (ETA-gated)', () => {
       expect(fieldsOf(missing)).toEqual(['lng', 'serviceId']);
       const malformed = await get({ ...base(), lat: 'north', from: '26/11/2026' });
       expect(fieldsOf(malformed)).toEqual(['from', 'lat']);
+      // well-formed but not on the calendar
+      const impossibleFrom = await get({ ...base(), from: '2027-02-30', to: '2027-02-30' });
+      expect(impossibleFrom.statusCode).toBe(400);
+      expect(fieldsOf(impossibleFrom)).toEqual(['from']);
+      const impossibleTo = await get({ ...base(), to: '2027-04-31' });
+      expect(impossibleTo.statusCode).toBe(400);
+      expect(fieldsOf(impossibleTo)).toEqual(['to']);
       const unknown = await get({ ...base(), serviceId: randomUUID() });
       expect(unknown.statusCode).toBe(400);
       expect(fieldsOf(unknown)).toEqual(['serviceId']);

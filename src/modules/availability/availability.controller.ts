@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentTenant } from '../../platform/http/request-context';
-import { Public, TenantScoped } from '../../platform/http/route-metadata';
+import { Public, SqlUnitOfWork, TenantScoped } from '../../platform/http/route-metadata';
 import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
 import { AvailabilityService } from './availability.service';
 import { AvailabilityQueryDto, AvailabilityView } from './dto/availability.dto';
@@ -15,6 +15,7 @@ export class AvailabilityController {
   constructor(private readonly availability: AvailabilityService) {}
 
   @Get()
+  @SqlUnitOfWork()
   @ApiOperation({
     summary: 'Bookable start times for a service, duration, address and date range',
     description:

@@ -1,13 +1,10 @@
 import { Module } from '@nestjs/common';
-import { SchedulingModule } from '../scheduling/scheduling.module';
-import { StoreProfileModule } from '../store-profile/store-profile.module';
 import { AvailabilityController } from './availability.controller';
 import { AvailabilityRepository } from './availability.repository';
 import { AvailabilityService } from './availability.service';
 
 /** ETA-gated bookable availability (the engine itself is pure: availability-engine.ts). */
 @Module({
-  imports: [SchedulingModule, StoreProfileModule],
   controllers: [AvailabilityController],
   providers: [AvailabilityRepository, AvailabilityService],
   exports: [AvailabilityService],

@@ -1,9 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { DateTime } from 'luxon';
-import { BookingSettingsRepository } from '../scheduling/booking-settings.repository';
+import { addDays } from '../scheduling/local-time';
 import { expandShifts, ZoneCalendar } from '../scheduling/shift-expander';
 import { isInServiceArea } from '../store-profile/service-area';
-import { StoreProfileRepository } from '../store-profile/store-profile.repository';
 import { serviceAreaOf } from '../store-profile/store-profile.view';
 import { computeAvailability, type TechnicianDay } from './availability-engine';
 import type { AvailabilityQueryDto, AvailabilityView } from './dto/availability.dto';
@@ -14,23 +12,15 @@ const DAY_MS = 86_400_000;
 
 /**
  * Public availability: validates the request against the catalog, the service area and the
- * booking window, loads all candidate technicians in a couple of statements and hands them to
- * the pure engine. Runs inside the store's tenant context.
+ * booking window, loads all candidate technicians in two statements and hands them to the pure
+ * engine. Runs inside the store's plain-pg tenant unit of work (TenantContext.runSql).
  */
 @Injectable()
 export class AvailabilityService {
-  constructor(
-    private readonly repo: AvailabilityRepository,
-    private readonly settings: BookingSettingsRepository,
-    private readonly profiles: StoreProfileRepository,
-  ) {}
+  constructor(private readonly repo: AvailabilityRepository) {}
 
   async slots(zone: string, q: AvailabilityQueryDto, now = Date.now()): Promise<AvailabilityView> {
-    const [rules, service, profile] = await Promise.all([
-      this.settings.find(),
-      this.repo.service(q.serviceId),
-      this.profiles.findProfile(),
-    ]);
+    const { service, rules, area, storePoint } = await this.repo.context(q.serviceId);
     if (!service) throw fieldError('serviceId', 'no such service in this store', 'UNKNOWN_SERVICE');
     if (!service.durations.includes(q.durationMinutes)) {
       throw fieldError(
@@ -40,7 +30,7 @@ export class AvailabilityService {
       );
     }
     const customer: LatLng = { lat: q.lat, lng: q.lng };
-    if (!isInServiceArea(serviceAreaOf(profile), customer)) {
+    if (!isInServiceArea(serviceAreaOf(area), customer)) {
       const message = '该地址不在本店服务范围内 / this address is outside the store’s service area';
       throw new BadRequestException({
         code: 'OUTSIDE_SERVICE_AREA',
@@ -52,27 +42,25 @@ export class AvailabilityService {
       });
     }
 
-    const from = DateTime.fromISO(q.from, { zone });
-    const to = DateTime.fromISO(q.to, { zone });
-    if (!from.isValid) throw fieldError('from', 'from is not a calendar date');
-    if (!to.isValid) throw fieldError('to', 'to is not a calendar date');
-    const today = DateTime.fromMillis(now, { zone }).startOf('day');
-    const lastBookable = today.plus({ days: rules.maxDaysAhead });
-    if (from < today) throw fieldError('from', `from must not be before today (${today.toISODate()})`);
-    if (to < from) throw fieldError('to', 'to must not be before from');
-    if (to > lastBookable) {
-      throw fieldError(
-        'to',
-        `bookings open ${rules.maxDaysAhead} days ahead: the last date is ${lastBookable.toISODate()}`,
-      );
+    // Local dates are compared as 'YYYY-MM-DD' strings; midnights come from the zone's calendar.
+    const calendar = ZoneCalendar.for(zone);
+    const start = calendar.instant(q.from, '00:00');
+    if (start === null) throw fieldError('from', 'from is not a calendar date');
+    if (calendar.instant(q.to, '00:00') === null) throw fieldError('to', 'to is not a calendar date');
+    const today = calendar.local(now).date;
+    const lastBookable = addDays(today, rules.maxDaysAhead);
+    if (q.from < today) throw fieldError('from', `from must not be before today (${today})`);
+    if (q.to < q.from) throw fieldError('to', 'to must not be before from');
+    if (q.to > lastBookable) {
+      throw fieldError('to', `bookings open ${rules.maxDaysAhead} days ahead: the last date is ${lastBookable}`);
     }
 
-    const range = { start: from.toMillis(), end: to.plus({ days: 1 }).toMillis() };
+    const range = { start, end: calendar.instant(addDays(q.to, 1), '00:00')! };
     const technicians = await this.repo.technicians({
       requiredSkills: service.requiredSkills,
       technicianId: q.technicianId ?? null,
-      fromDate: from.minus({ days: 1 }).toISODate()!,
-      toDate: to.toISODate()!,
+      fromDate: addDays(q.from, -1),
+      toDate: q.to,
       // one day either side: the job before a slot (where they come from) and the one after it
       busyFrom: new Date(range.start - DAY_MS),
       busyTo: new Date(range.end + DAY_MS),
@@ -81,18 +69,12 @@ export class AvailabilityService {
       throw new NotFoundException({ code: 'NOT_FOUND', message: 'no such technician offers this service' });
     }
 
-    const storePoint = profile?.lat != null && profile.lng != null ? { lat: profile.lat, lng: profile.lng } : null;
-    const calendar = ZoneCalendar.for(zone);
     const days: TechnicianDay[] = technicians.map((t) => ({
       id: t.id,
       // a shift starts from home; without one, from where the app last saw them, else the store
       origin: t.home ?? t.last ?? storePoint,
       shifts: expandShifts({ zone, range, templates: t.templates, overrides: t.overrides, calendar }),
-      busy: t.busy.map((b) => ({
-        start: b.start,
-        end: b.end,
-        location: b.lat !== null && b.lng !== null ? { lat: b.lat, lng: b.lng } : null,
-      })),
+      busy: t.busy,
     }));
     const slots = computeAvailability({
       zone,
@@ -122,8 +104,8 @@ export class AvailabilityService {
       zone,
       serviceId: q.serviceId,
       durationMinutes: q.durationMinutes,
-      from: from.toISODate()!,
-      to: to.toISODate()!,
+      from: q.from,
+      to: q.to,
       technicianId: q.technicianId ?? null,
       technicianIds,
       slots: slots.map((s) => {

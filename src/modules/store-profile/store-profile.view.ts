@@ -3,8 +3,10 @@ import type { StoreProfileFieldsDto } from './dto/store-profile.dto';
 import { normalizeOpeningHours, type OpeningHours } from './opening-hours';
 import type { ServiceArea } from './service-area';
 
+export type ServiceAreaColumns = Pick<StoreProfile, 'areaCenterLat' | 'areaCenterLng' | 'areaRadiusM' | 'areaPolygon'>;
+
 /** The service area of a stored profile, in the shape `isInServiceArea` takes (booking code uses this). */
-export function serviceAreaOf(p: StoreProfile | null): ServiceArea | null {
+export function serviceAreaOf(p: ServiceAreaColumns | null): ServiceArea | null {
   if (!p) return null;
   if (p.areaCenterLat !== null && p.areaCenterLng !== null && p.areaRadiusM !== null) {
     return { kind: 'circle', center: { lat: p.areaCenterLat, lng: p.areaCenterLng }, radiusM: p.areaRadiusM };
