@@ -5,7 +5,7 @@ import { ReconciliationService } from '../src/modules/payments/reconciliation.se
 import { Factory, type TestTenant } from './support/factories';
 import { createTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
-import { orderCustomer, orderStore, type OrderStore } from './support/order-fixtures';
+import { orderCustomer, orderStore, orderTechnician, type OrderStore } from './support/order-fixtures';
 import { bookOrder, signedSandboxRefundCallback, storeCaller, topUpWallet } from './support/payment-fixtures';
 
 describe('refunds', () => {
@@ -18,6 +18,7 @@ describe('refunds', () => {
   let storeB: OrderStore;
   let call: ReturnType<typeof storeCaller>;
   const tok: Record<string, string> = {};
+  const staffId: Record<string, string> = {};
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -45,6 +46,7 @@ describe('refunds', () => {
     ] as const) {
       const s = await f.newStaff(tenant, { role });
       tok[name] = await f.token({ id: s.id, role, tenantId: tenant.id });
+      staffId[name] = s.id;
     }
   });
   afterAll(async () => {
@@ -286,6 +288,143 @@ describe('refunds', () => {
       );
       expect(staff.rows.length).toBeGreaterThan(0);
       expect(staff.rows.every((r) => r.recipient_type === 'staff')).toBe(true);
+    });
+  });
+
+  describe('到付 refunds: the cash handed back, recorded by staff', () => {
+    const refundOf = async (orderId: string) =>
+      (await f.query(`SELECT * FROM refunds WHERE order_id = $1`, [orderId])).rows[0]!;
+    const refundTxs = async (orderId: string) =>
+      (
+        await f.query(
+          `SELECT e.account, e.amount_fen::int AS amount FROM journal_entries e
+             JOIN journal_transactions x ON x.tenant_id = e.tenant_id AND x.id = e.transaction_id
+            WHERE x.order_id = $1 AND x.kind = 'refund' ORDER BY e.line_no`,
+          [orderId],
+        )
+      ).rows;
+
+    /** A 到付 order whose cash the technician collected, then cancelled by the customer. */
+    async function cashCancelled(store: OrderStore = storeA) {
+      const c = await orderCustomer(f, t.app, store.tenant);
+      const techId = await orderTechnician(f, store.tenant);
+      const techTok = await f.token({ id: techId, role: 'technician', tenantId: store.tenant.id });
+      const order = await bookOrder(t.app, store, c, { paymentMethod: 'on_arrival', technicianId: techId });
+      const collected = await call('POST', store.tenant, `orders/${order.id}/cash-collected`, techTok);
+      expect(collected.statusCode, collected.body).toBe(200);
+      const cancel = await call('POST', store.tenant, `orders/${order.id}/cancel`, c.token, { reason: '临时有事' });
+      expect(cancel.statusCode, cancel.body).toBe(200);
+      return { c, order, techId, techTok };
+    }
+
+    it('the refund waits for the cash; staff record the hand-back (reference, who, when): booked once, fee split, customer told', async () => {
+      const { order } = await cashCancelled();
+      const waiting = await refundOf(order.id);
+      expect(waiting).toMatchObject({ status: 'processing', cash_reference: null });
+      expect(await refundTxs(order.id)).toEqual([]);
+      expect(await sweep(a)).toBe(0); // nothing the job can do: the cash is in the store's hands
+      const listed = await call('GET', a, 'refunds?status=processing', tok.managerA!);
+      expect(listed.json().map((r: { id: string }) => r.id)).toContain(waiting.id);
+
+      const at = new Date(Date.now() - 3_600_000);
+      const res = await call('POST', a, `refunds/${waiting.id}/cash-handover`, tok.staffA!, {
+        reference: 'SJ-20261125-07',
+        handedBackAt: at.toISOString(),
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({
+        status: 'succeeded',
+        cashHandover: { reference: 'SJ-20261125-07', handedBackBy: staffId.staffA, handedBackAt: at.toISOString() },
+      });
+      // the refund leaves through the store's cash, out of what the order held
+      expect(await refundTxs(order.id)).toEqual([
+        { account: `order_liability:${order.id}`, amount: waiting.amount_fen },
+        { account: 'clearing:cash', amount: -waiting.amount_fen },
+      ]);
+      const o = await orderRow(order.id);
+      expect(o).toMatchObject({ status: 'partially_refunded', refunded_fen: waiting.amount_fen });
+      expect(await ledgerNet(order.id)).toBe(o.paid_fen - o.refunded_fen);
+      const held = await f.query(
+        `SELECT coalesce(sum(amount_fen), 0)::int AS s FROM journal_entries WHERE account = $1`,
+        [`order_liability:${order.id}`],
+      );
+      expect(held.rows[0]!.s).toBe(0); // the fee was split once the refund was done
+      expect((await f.query(`SELECT status FROM refund_requests WHERE order_id = $1`, [order.id])).rows).toEqual([
+        { status: 'executed' },
+      ]);
+      const told = await f.query(
+        `SELECT recipient_type FROM notifications WHERE template = 'order.refunded' AND order_id = $1`,
+        [order.id],
+      );
+      expect(told.rows).toEqual([{ recipient_type: 'customer' }]);
+      const audit = await f.query(
+        `SELECT actor_id FROM audit_events WHERE action = 'payments.cash_refund_handed_back' AND target_id = $1`,
+        [waiting.id],
+      );
+      expect(audit.rows).toEqual([{ actor_id: staffId.staffA }]);
+
+      // the same record again changes nothing; another reference is a conflict
+      const again = await call('POST', a, `refunds/${waiting.id}/cash-handover`, tok.managerA!, {
+        reference: 'SJ-20261125-07',
+      });
+      expect(again.statusCode).toBe(200);
+      expect(again.json().cashHandover.handedBackBy).toBe(staffId.staffA);
+      const other = await call('POST', a, `refunds/${waiting.id}/cash-handover`, tok.managerA!, { reference: 'SJ-X' });
+      expect(other.statusCode).toBe(409);
+      expect(other.json().code).toBe('CASH_ALREADY_HANDED_BACK');
+      expect(await refundTxs(order.id)).toHaveLength(2);
+    });
+
+    it('two staff recording at once: one hand-back, one journal entry', async () => {
+      const { order } = await cashCancelled();
+      const waiting = await refundOf(order.id);
+      const res = await Promise.all([
+        call('POST', a, `refunds/${waiting.id}/cash-handover`, tok.staffA!, { reference: 'R-1' }),
+        call('POST', a, `refunds/${waiting.id}/cash-handover`, tok.managerA!, { reference: 'R-2' }),
+      ]);
+      expect(res.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+      expect(await refundTxs(order.id)).toHaveLength(2);
+      expect((await orderRow(order.id)).refunded_fen).toBe(waiting.amount_fen);
+    });
+
+    it('roles, validation, other stores: customers and technicians 403, another store 404/403; not cash or not waiting → 409; bad fields → 400', async () => {
+      const { c, order, techTok } = await cashCancelled();
+      const waiting = await refundOf(order.id);
+      const path = `refunds/${waiting.id}/cash-handover`;
+      expect((await call('POST', a, path, c.token, { reference: 'R' })).statusCode).toBe(403);
+      expect((await call('POST', a, path, techTok, { reference: 'R' })).statusCode).toBe(403);
+      expect((await call('POST', a, path, tok.ownerB!, { reference: 'R' })).statusCode).toBe(403);
+      const viaB = await call('POST', b, path, tok.ownerB!, { reference: 'R' });
+      expect(viaB.statusCode).toBe(404);
+      expect(viaB.json().code).toBe('REFUND_NOT_FOUND');
+
+      const bad = await call('POST', a, path, tok.staffA!, {
+        reference: '',
+        handedBackAt: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(
+        bad
+          .json()
+          .fields.map((x: { field: string }) => x.field)
+          .sort(),
+      ).toEqual(['handedBackAt', 'reference']);
+      expect((await refundOf(order.id)).status).toBe('processing');
+
+      // handed back; a customer's further refund of the same order waits for approval: nothing to hand back yet
+      expect((await call('POST', a, path, tok.staffA!, { reference: 'R' })).statusCode).toBe(200);
+      const ask = await call('POST', a, `orders/${order.id}/refunds`, c.token, { amountFen: 1, reason: '再退一点' });
+      expect(ask.statusCode, ask.body).toBe(201);
+      const notYet = await call('POST', a, `refunds/${ask.json().id}/cash-handover`, tok.staffA!, { reference: 'R' });
+      expect(notYet.statusCode).toBe(409);
+      expect(notYet.json().code).toBe('REFUND_NOT_AWAITING_CASH');
+
+      // a refund through a provider is not handed back in cash
+      const sandboxOrder = await cancelled(storeA);
+      const provider = await refundOf(sandboxOrder.order.id);
+      const notCash = await call('POST', a, `refunds/${provider.id}/cash-handover`, tok.staffA!, { reference: 'R' });
+      expect(notCash.statusCode).toBe(409);
+      expect(notCash.json().code).toBe('NOT_A_CASH_REFUND');
     });
   });
 

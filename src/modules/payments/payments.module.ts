@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { APP_CONFIG } from '../../config/load-config';
 import type { AppConfig } from '../../config/config.schema';
 import { LedgerModule } from '../ledger/ledger.module';
+import { CashRefundsService } from './cash-refunds.service';
 import { MerchantCredentialsController } from './merchant-credentials.controller';
 import { MerchantCredentialsRepository } from './merchant-credentials.repository';
 import { MerchantCredentialsService } from './merchant-credentials.service';
@@ -77,6 +78,7 @@ import { SandboxGatewayService } from './sandbox-gateway.service';
     RefundSubmission,
     RefundRequestsService,
     ReconciliationViewService,
+    CashRefundsService,
     OrderSettlementService,
     OrderMoneyHooks,
     OrdersPort,

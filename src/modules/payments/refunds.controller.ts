@@ -1,6 +1,7 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -15,7 +16,8 @@ import { CurrentActor, CurrentTenant, type AppRequest } from '../../platform/htt
 import { NoTransaction, TenantScoped } from '../../platform/http/route-metadata';
 import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
 import { OrderIdParam } from './dto/pay.dto';
-import { CreateRefundDto, RefundIdParam, RefundView } from './dto/refund.dto';
+import { CashRefundsService } from './cash-refunds.service';
+import { CashHandoverDto, CreateRefundDto, RefundIdParam, RefundView } from './dto/refund.dto';
 import { RefundsService } from './refunds.service';
 
 const abilityOf = (req: AppRequest): AppAbility => {
@@ -36,7 +38,10 @@ class RefundListQuery {
 @TenantScoped()
 @Controller('api')
 export class RefundsController {
-  constructor(private readonly refunds: RefundsService) {}
+  constructor(
+    private readonly refunds: RefundsService,
+    private readonly cash: CashRefundsService,
+  ) {}
 
   @Post('orders/:id/refunds')
   @NoTransaction() // the service commits the refund before sending it to the provider
@@ -79,6 +84,20 @@ export class RefundsController {
   @ApiNotFoundResponse({ description: 'no such refund here' })
   approve(@CurrentActor() actor: Actor, @CurrentTenant() tenant: TenantInfo, @Param() p: RefundIdParam) {
     return this.refunds.approve(actor, tenant.id, p.id);
+  }
+
+  @Post('refunds/:id/cash-handover')
+  @HttpCode(200)
+  // store staff at the counter, managers, the owner (customers may ask for refunds but not this)
+  @CheckPolicies((a) => a.can('create', 'Refund') && a.can('read', 'Payment'))
+  @ApiOperation({
+    summary: '到付: record the cash handed back to the customer (reference, who, when); books the refund',
+  })
+  @ApiOkResponse({ type: RefundView })
+  @ApiNotFoundResponse({ description: 'no such refund here' })
+  @ApiConflictResponse({ description: 'NOT_A_CASH_REFUND, REFUND_NOT_AWAITING_CASH or CASH_ALREADY_HANDED_BACK' })
+  cashHandover(@CurrentActor() actor: Actor, @Param() p: RefundIdParam, @Body() dto: CashHandoverDto) {
+    return this.cash.recordHandover(actor, p.id, dto);
   }
 
   @Post('refunds/:id/reject')

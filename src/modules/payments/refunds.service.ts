@@ -27,6 +27,10 @@ export function refundView(r: Refund): RefundView {
     withinPolicy: r.withinPolicy,
     requestedByType: r.requestedByType,
     approvedBy: r.approvedBy,
+    cashHandover:
+      r.cashReference && r.cashHandedBackBy && r.cashHandedBackAt
+        ? { reference: r.cashReference, handedBackBy: r.cashHandedBackBy, handedBackAt: r.cashHandedBackAt }
+        : null,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsDate, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxDate, Min } from 'class-validator';
 
 export class RefundIdParam {
   @ApiProperty({ format: 'uuid' })
@@ -20,6 +21,31 @@ export class CreateRefundDto {
   reason!: string;
 }
 
+/** 到付 refund: the cash handed back to the customer. */
+export class CashHandoverDto {
+  @ApiProperty({
+    description: '收据号或备注编号 / receipt or reference number of the hand-back',
+    example: 'SJ-20261125-07',
+  })
+  @IsString()
+  @Length(1, 64)
+  @Matches(/^\S(.*\S)?$/, { message: 'reference must not start or end with spaces' })
+  reference!: string;
+
+  @ApiPropertyOptional({ description: 'when the cash was handed back (default: now); not in the future' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  @MaxDate(() => new Date(Date.now() + 60_000), { message: 'handedBackAt must not be in the future' })
+  handedBackAt?: Date;
+}
+
+export class CashHandoverView {
+  @ApiProperty() reference!: string;
+  @ApiProperty({ description: 'the staff member who recorded handing it back' }) handedBackBy!: string;
+  @ApiProperty() handedBackAt!: Date;
+}
+
 export class RefundView {
   @ApiProperty() id!: string;
   @ApiProperty() orderId!: string;
@@ -30,6 +56,8 @@ export class RefundView {
   @ApiProperty() withinPolicy!: boolean;
   @ApiProperty() requestedByType!: string;
   @ApiPropertyOptional({ type: String, nullable: true }) approvedBy!: string | null;
+  @ApiPropertyOptional({ type: CashHandoverView, nullable: true, description: '到付 refunds, once handed back' })
+  cashHandover!: CashHandoverView | null;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
 }

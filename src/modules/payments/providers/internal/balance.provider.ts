@@ -18,7 +18,11 @@ export class BalanceProvider implements PaymentProvider<null> {
   }
 }
 
-/** Pay on arrival (到付): the technician collects and confirms; refunds are paid out by the store. */
+/**
+ * Pay on arrival (到付): the technician collects and confirms. A refund is cash the store hands
+ * back: it waits (`processing`) until staff record the hand-back (CashRefundsService), which is
+ * when it is booked.
+ */
 export class CashProvider implements PaymentProvider<null> {
   readonly id = 'cash' as const;
   parseCredentials(): null {
@@ -28,6 +32,6 @@ export class CashProvider implements PaymentProvider<null> {
     return Promise.resolve({ kind: 'awaiting_collection' });
   }
   refund(input: RefundInput<null>): Promise<RefundResult> {
-    return Promise.resolve({ status: 'succeeded', providerRefundNo: `CASH-${input.outRefundNo}` });
+    return Promise.resolve({ status: 'processing', providerRefundNo: `CASH-${input.outRefundNo}` });
   }
 }
