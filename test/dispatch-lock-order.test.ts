@@ -101,7 +101,7 @@ describe('dispatch lock order: grab claims against radius widens', () => {
     );
     expect(rows.rows).toHaveLength(40);
     for (const row of rows.rows) {
-      expect(row).toMatchObject({ status: 'assigned', listing: 'taken' });
+      expect(row).toMatchObject({ status: 'accepted', listing: 'taken' }); // the claim is the acceptance
       expect(row.technician_id).toBe(row.winner);
       expect(row.technician_id).toBe(winnerOf.get(row.id));
     }

@@ -124,7 +124,7 @@ describe('grab hall (抢单)', () => {
     );
     expect(rows.rows).toHaveLength(50);
     for (const r of rows.rows) {
-      expect(r.status).toBe('assigned');
+      expect(r.status).toBe('accepted'); // the claim is the acceptance
       expect(r.listing).toBe('taken');
       expect(r.technician_id).toBe(r.winner);
       expect(won.find((w) => w.orderId === r.id)?.tech.id).toBe(r.technician_id);
@@ -146,6 +146,12 @@ describe('grab hall (抢单)', () => {
       [a.tenant.id, orders],
     );
     expect(Number(assignEvents.rows[0]!.n)).toBe(50);
+    const acceptEvents = await f.query<{ n: string }>(
+      `SELECT count(*) AS n FROM order_events
+        WHERE tenant_id = $1 AND event = 'accept' AND reason = 'claimed' AND order_id = ANY($2::uuid[])`,
+      [a.tenant.id, orders],
+    );
+    expect(Number(acceptEvents.rows[0]!.n)).toBe(50);
 
     // The watcher (pushed every order, claimed none) heard each one taken, with no winner named.
     const heard = new Set<string>();
@@ -179,7 +185,21 @@ describe('grab hall (抢单)', () => {
     expect(listing.rows[0]).toEqual({ status: 'open' });
     const won = await claim(orderId, free!.token);
     expect(won.statusCode, won.body).toBe(200);
-    expect(won.json()).toMatchObject({ orderId, status: 'assigned', technicianId: free!.id });
+    expect(won.json()).toMatchObject({ orderId, status: 'accepted', technicianId: free!.id });
+    // nothing left to accept: the winner can set off at once
+    const depart = await one.app.inject({
+      method: 'POST',
+      url: `/t/${a.tenant.slug}/api/technician/orders/${orderId}/depart`,
+      headers: { authorization: `Bearer ${free!.token}` },
+    });
+    expect(depart.statusCode, depart.body).toBe(200);
+    expect(depart.json().status).toBe('departed');
+    const events = await f.query(
+      `SELECT event, reason, details FROM order_events WHERE order_id = $1 ORDER BY created_at`,
+      [orderId],
+    );
+    expect(events.rows.map((r) => r.event)).toEqual(['assign', 'accept', 'depart']);
+    expect(events.rows[1]).toMatchObject({ reason: 'claimed', details: { via: 'grab' } });
   });
 
   it('orders near me: only open ones in range, district-level, no customer data', async () => {

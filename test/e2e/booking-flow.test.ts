@@ -125,15 +125,14 @@ describe('H5 full flow: a customer books and pays with the sandbox and follows t
     await shot(techPage, 'grab-hall');
     await techPage.getByTestId('grab').click();
     await techPage.waitForURL(/\/tech\/orders/);
-    await techPage.getByText('已指派技师').first().waitFor();
-    await customerSees('assigned');
+    // the claim is the acceptance (src/modules/dispatch/README.md)
+    await techPage.getByText('技师已接单').first().waitFor();
+    await customerSees('accepted');
   });
 
   it('the technician works the order with the workflow buttons; the customer sees each step live, without reloading', async () => {
     // The page is on the event stream (its fallback poll is 30 s while connected, longer than each wait below).
     await page.getByTestId('live').waitFor();
-    // A grabbed order is assigned; the store confirms it (accepting is the store's or an offer's, not a button here).
-    await customerSees(await move('accept'));
     await techPage.goto(`${h.url}/t/${a.tenant.slug}/tech/orders`);
     for (const [button, status] of [
       ['tech-depart', 'departed'],

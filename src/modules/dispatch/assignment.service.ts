@@ -15,7 +15,7 @@ export interface AssignOptions {
   reason?: string | null;
   /** the offer the technician accepted (auto) */
   offerId?: string;
-  /** the technician already agreed (accepted an offer, grabbed): go on to `accepted` */
+  /** the technician already agreed (accepted an offer, claimed in the grab hall): go on to `accepted` */
   accepted?: boolean;
 }
 
@@ -64,7 +64,14 @@ export class AssignmentService {
       patch: { technicianId, holdId: hold.id },
       details: { via: opts.via, ...(opts.offerId ? { offerId: opts.offerId } : {}) },
     });
-    if (opts.accepted) updated = await this.transitions.apply(orderId, 'accept', opts.actor, null, { locked: updated });
+    if (opts.accepted) {
+      // a grab claim is the technician's own choice: the claim is the acceptance (README.md)
+      const claimed = opts.via === 'grab' ? { reason: 'claimed', details: { via: 'grab' } } : null;
+      updated = await this.transitions.apply(orderId, 'accept', opts.actor, claimed?.reason ?? null, {
+        locked: updated,
+        ...(claimed ? { details: claimed.details } : {}),
+      });
+    }
     await this.withdrawOpenOffers(orderId, opts.offerId);
     await this.repo.updateRun(orderId, { state: 'assigned' });
     await this.repo.log([

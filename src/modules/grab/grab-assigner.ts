@@ -6,9 +6,10 @@ import { OrderTransitions } from '../orders/order-transitions.service';
 import { BusyTimeService } from '../scheduling/busy-time.service';
 
 /**
- * Gives a dispatching order to a technician inside the caller's unit of work: holds their busy
- * time (SlotTakenError → 409 SLOT_TAKEN when they are booked then) and moves the order to
- * `assigned`. Provided by DispatchGrabAssigner (dispatch's AssignmentService: also writes the
+ * Gives a dispatching order to the technician who claimed it, inside the caller's unit of work:
+ * holds their busy time (SlotTakenError → 409 SLOT_TAKEN when they are booked then) and moves the
+ * order to `assigned` and, the claim being their acceptance, on to `accepted` (an `accept` event,
+ * reason `claimed`). Provided by DispatchGrabAssigner (dispatch's AssignmentService: also writes the
  * dispatch log and withdraws open offers); LocalGrabAssigner does the bare minimum without it.
  */
 export interface GrabAssigner {
@@ -45,10 +46,14 @@ export class LocalGrabAssigner implements GrabAssigner {
       referenceId: order.id,
       location: { lat: order.addressLat, lng: order.addressLng },
     });
-    return this.transitions.apply(orderId, 'assign', opts.actor, opts.reason, {
+    const assigned = await this.transitions.apply(orderId, 'assign', opts.actor, opts.reason, {
       locked: order,
       patch: { technicianId, holdId: hold.id },
       details: { via: opts.via, technicianId },
+    });
+    return this.transitions.apply(orderId, 'accept', opts.actor, 'claimed', {
+      locked: assigned,
+      details: { via: opts.via },
     });
   }
 }
@@ -62,6 +67,6 @@ export class DispatchGrabAssigner implements GrabAssigner {
   }
 
   assign(orderId: string, technicianId: string, opts: { via: 'grab'; actor: OrderActor; reason: string }) {
-    return this.assignment.assign(orderId, technicianId, opts);
+    return this.assignment.assign(orderId, technicianId, { ...opts, accepted: true });
   }
 }

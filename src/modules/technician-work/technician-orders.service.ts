@@ -27,7 +27,8 @@ const EVENT: Record<TechnicianStep, OrderEventName> = {
 /**
  * The technician's own trip: 出发 → 到达签到 (geofenced) → 开始服务 → 完成签退. Every step goes
  * through OrderTransitions (409 ILLEGAL_TRANSITION out of order); someone else's order is 404.
- * Accepting an assignment is dispatch's (`POST /api/dispatch/offers/:id/accept`). A shared-pool
+ * Accepting is dispatch's: an offer's accept (`POST /api/dispatch/offers/:id/accept`); a grab-hall
+ * claim is itself the acceptance (src/modules/dispatch/README.md). A shared-pool
  * order of another store runs the same steps through the platform path (shared-pool's PoolWorkService).
  */
 @Injectable()
