@@ -258,9 +258,15 @@ describe('shared pool (共享订单池)', () => {
       await req('POST', `/t/${giver.tenant.slug}/api/shared-pool/orders/${orderId}/publish`, giverOwner)
     ).json().offerId as string;
     const [holder] = await onDutyTechnicians(f, taker, 1);
+    const [home] = await onDutyTechnicians(f, giver.tenant, 1);
+    const hall = await openSse(`${base}/t/${giver.tenant.slug}/api/events`, home!.token);
+    streams.push(hall);
+    await new Promise((r) => setTimeout(r, 100));
     expect(
       (await req('POST', `/t/${taker.slug}/api/shared-pool/offers/${offerId}/claim`, holder!.token)).statusCode,
     ).toBe(200);
+    // the giving store's technicians hear it is gone from their grab hall (the id only)
+    expect(Object.keys((await hall.next('grab.taken')).data as object).sort()).toEqual(['at', 'orderId', 'takenAt']);
     const work = (step: string, token: string, slug = taker.slug) =>
       req('POST', `/t/${slug}/api/shared-pool/offers/${offerId}/${step}`, token, {});
     const takerOwner = await f.newStaff(taker);

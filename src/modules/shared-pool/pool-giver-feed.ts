@@ -18,6 +18,14 @@ export interface StatusChange {
 export class PoolGiverFeed {
   constructor(private readonly hub: RealtimeHub) {}
 
+  /** Claimed from the pool: the giving store's technicians hear it left their grab hall (id only). */
+  async takenFromHall(o: GivingOrderRef): Promise<void> {
+    await this.hub.publish(o.givingTenantId, 'technicians', {
+      type: 'grab.taken',
+      data: { orderId: o.orderId, takenAt: new Date().toISOString() },
+    });
+  }
+
   async statusChanged(o: GivingOrderRef, changes: readonly StatusChange[]): Promise<void> {
     const topics = [`customer:${o.customerId}`, `order:${o.orderId}`, 'staff'] as const;
     for (const c of changes) {

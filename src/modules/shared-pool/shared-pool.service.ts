@@ -128,6 +128,7 @@ export class SharedPoolService {
       { event: 'assign', from: 'dispatching', to: 'assigned' },
       { event: 'accept', from: 'assigned', to: 'accepted' },
     ]);
+    await this.giver.takenFromHall(claimed);
     return {
       offerId: claimed.offerId,
       status: 'taken',
