@@ -54,7 +54,9 @@ export class GrabService implements OnModuleInit {
   onModuleInit(): void {
     // Assigned some other way (auto offer, staff) or cancelled: out of the hall, and everyone told.
     for (const status of ['assigned', 'cancelled']) {
-      this.transitions.onEnter(status, async (order) => {
+      this.transitions.onEnter(status, async (order, from) => {
+        // Only a dispatching order is ever listed (open() refuses others).
+        if (status === 'assigned' && from !== 'dispatching') return;
         const closed = await this.repo.closeIfFree(order.id);
         if (closed) await this.announceTaken(closed);
       });

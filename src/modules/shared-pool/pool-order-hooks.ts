@@ -21,8 +21,9 @@ export class PoolOrderHooks implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.transitions.onEnter('assigned', async (order) => {
-      await this.repo.withdraw(order.id, SYSTEM);
+    this.transitions.onEnter('assigned', async (order, from) => {
+      // Only a dispatching order can be offered to the pool (a booked technician's order never is).
+      if (from === 'dispatching') await this.repo.withdraw(order.id, SYSTEM);
     });
     this.transitions.onEnter('cancelled', async (order) => {
       if (await this.repo.withdraw(order.id, SYSTEM)) return;
