@@ -17,6 +17,8 @@ export interface AssignOptions {
   offerId?: string;
   /** the technician already agreed (accepted an offer, claimed in the grab hall): go on to `accepted` */
   accepted?: boolean;
+  /** the caller took the order's run lock in this unit of work (tryLockRun): the run exists and is held */
+  runLocked?: boolean;
 }
 
 const ASSIGNABLE = ['paid', 'dispatching'];
@@ -48,10 +50,11 @@ export class AssignmentService {
   }
 
   async assign(orderId: string, technicianId: string, opts: AssignOptions): Promise<Order> {
-    if (!(await this.repo.orderExists(orderId))) throw orderNotFound();
+    if (!opts.runLocked) {
+      if (!(await this.repo.orderExists(orderId))) throw orderNotFound();
+      await this.repo.lockRun(orderId, (await this.repo.settings()).mode);
+    }
     await this.assertAssignable(technicianId);
-    const settings = await this.repo.settings();
-    await this.repo.lockRun(orderId, settings.mode);
     const order = await this.transitions.lock(orderId);
     if (!order) throw orderNotFound();
     if (!ASSIGNABLE.includes(order.status)) {

@@ -67,6 +67,7 @@ export class DispatchGrabAssigner implements GrabAssigner {
   }
 
   assign(orderId: string, technicianId: string, opts: { via: 'grab'; actor: OrderActor; reason: string }) {
-    return this.assignment.assign(orderId, technicianId, { ...opts, accepted: true });
+    // lockFirst took the run lock in this unit of work (the claim's first lock)
+    return this.assignment.assign(orderId, technicianId, { ...opts, accepted: true, runLocked: true });
   }
 }
