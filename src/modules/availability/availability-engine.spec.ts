@@ -77,6 +77,12 @@ describe('computeAvailability (examples)', () => {
     expect(times(q)).toEqual(['11:00']);
   });
 
+  it('treats touching shifts as one working block (slots across the seam, no second trip from home)', () => {
+    const shifts = [...day('09:00', '11:00'), ...day('11:00', '13:00')];
+    const q = query([{ id: 'a', shifts, busy: [], origin: customer }]);
+    expect(times(q)).toEqual(['09:30', '10:00', '10:30', '11:00', '11:30', '12:00']);
+  });
+
   it('requires the next job to be reachable from the customer after the slot', () => {
     // Job 12:00 at 20 km: 20×1.3/25×60 = 62.4 → 63 + 10 = 73 min. Slot ends + 15 + 73 ≤ 12:00.
     const q = query([
@@ -191,8 +197,13 @@ const scenario = fc
         id: `t${i}`,
         origin: t.origin,
         shifts: t.shifts.map(([start, len]) => ({ start: base + start * MIN, end: base + (start + len) * MIN })),
-        // Busy intervals were generated relative to 0; move them next to the scenario.
-        busy: t.busy.map((b) => ({ ...b, start: b.start + base, end: b.end + base })),
+        // Busy intervals were generated relative to 0 and in order; move them next to the
+        // scenario, and hand some technicians theirs out of order.
+        busy: (t.reversed ? [...t.busy].reverse() : t.busy).map((b) => ({
+          ...b,
+          start: b.start + base,
+          end: b.end + base,
+        })),
       })),
     };
     return { q, domain: [base - 2 * 24 * H * MIN, base + 6 * 24 * H * MIN] as const };
@@ -212,6 +223,7 @@ function point() {
 function technician() {
   return fc.record({
     origin: fc.option(point(), { freq: 8 }),
+    reversed: fc.boolean(),
     // [start minute, length] relative to the scenario's base; often overlapping or touching.
     // Quarter hours, so boundaries often coincide exactly (a job ending at the shift start etc.).
     shifts: fc.array(fc.tuple(quarters(-12 * H, 60 * H), quarters(30, 12 * H)), { maxLength: 5 }),

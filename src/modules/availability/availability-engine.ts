@@ -117,11 +117,13 @@ function startWindows(tech: TechnicianDay, q: AvailabilityQuery): Interval[] {
   const duration = q.durationMinutes * MINUTE_MS;
   const buffer = rules.bufferMinutes * MINUTE_MS;
   const eta = (from: LatLng, to: LatLng) => etaMinutes(from, to, rules.eta) * MINUTE_MS;
-  // Non-overlapping busy intervals sorted by start are sorted by end too.
-  const busy = [...tech.busy].sort((a, b) => a.start - b.start || a.end - b.end);
+  // Non-overlapping busy intervals sorted by start are sorted by end too. Both lists usually
+  // arrive sorted (and the shifts merged): then they are used as they are, without copies.
+  const busy = isSorted(tech.busy) ? tech.busy : [...tech.busy].sort((a, b) => a.start - b.start || a.end - b.end);
+  const blocks = isMerged(tech.shifts) ? tech.shifts : mergeIntervals(tech.shifts);
   const fromOrigin = tech.origin ? eta(tech.origin, customer) : null;
   const out: Interval[] = [];
-  for (const block of mergeIntervals(tech.shifts)) {
+  for (const block of blocks) {
     const lastStart = block.end - duration;
     // The first gap that can hold a slot in this block: its next job starts late enough.
     for (let k = firstStartAtOrAfter(busy, block.start + duration + buffer); k <= busy.length; k++) {
@@ -149,6 +151,17 @@ function startWindows(tech: TechnicianDay, q: AvailabilityQuery): Interval[] {
     }
   }
   return out;
+}
+
+function isSorted(busy: readonly BusyInterval[]): boolean {
+  for (let i = 1; i < busy.length; i++) if (busy[i]!.start < busy[i - 1]!.start) return false;
+  return true;
+}
+
+/** Sorted, and each interval starts after the previous one ends: what mergeIntervals returns. */
+function isMerged(intervals: readonly Interval[]): boolean {
+  for (let i = 1; i < intervals.length; i++) if (intervals[i]!.start <= intervals[i - 1]!.end) return false;
+  return true;
 }
 
 /** Index of the first busy interval starting at or after `value`, or busy.length. */
