@@ -97,4 +97,30 @@ describe('AbilityFactory', () => {
       false,
     );
   });
+
+  describe('reuse', () => {
+    it('builds one ability per principal and keeps each confined to its own rows', () => {
+      const f = new AbilityFactory();
+      const mine = f.createFor(actor('customer', 'c1'));
+      expect(f.createFor(actor('customer', 'c1'))).toBe(mine);
+      const theirs = f.createFor(actor('customer', 'c2'));
+      expect(theirs).not.toBe(mine);
+      expect(mine.can('read', subject('Order', { customerId: 'c1' } as never))).toBe(true);
+      expect(mine.can('read', subject('Order', { customerId: 'c2' } as never))).toBe(false);
+      expect(theirs.can('read', subject('Order', { customerId: 'c2' } as never))).toBe(true);
+      // the same id under another role is another ability
+      expect(f.createFor(actor('technician', 'c1'))).not.toBe(mine);
+    });
+
+    it('forgets the least recently used principal beyond its bound', () => {
+      const f = new AbilityFactory();
+      const first = f.createFor(actor('customer', 'first'));
+      const kept = f.createFor(actor('customer', 'kept'));
+      for (let i = 0; i < 1998; i++) f.createFor(actor('customer', `c${i}`));
+      expect(f.createFor(actor('customer', 'kept'))).toBe(kept); // touched: now most recent
+      f.createFor(actor('customer', 'one-more')); // evicts the oldest untouched: `first`
+      expect(f.createFor(actor('customer', 'kept'))).toBe(kept);
+      expect(f.createFor(actor('customer', 'first'))).not.toBe(first);
+    });
+  });
 });

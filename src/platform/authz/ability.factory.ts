@@ -13,13 +13,36 @@ const CATALOG_SUBJECTS: CatalogSubject[] = [
   'TravelFeeRule',
 ];
 
+/** Abilities kept for the most recently seen principals (one is a few KB). */
+const CACHED_ABILITIES = 2000;
+
 /**
  * Roles inside a store. RLS already confines every query to the request's store; these rules
  * decide what each role may do there (and, for `accessibleBy`, which of the store's rows).
+ *
+ * The rules depend on nothing but the role and the principal's id, and an ability is never
+ * updated once built, so one is built per principal and reused (least recently used evicted):
+ * building it was the largest allocation of a simple authenticated read.
  */
 @Injectable()
 export class AbilityFactory {
+  private readonly cache = new Map<string, AppAbility>();
+
   createFor(actor: Actor | undefined): AppAbility {
+    const key = actor ? `${actor.role}:${actor.id}` : 'anonymous';
+    const hit = this.cache.get(key);
+    if (hit) {
+      this.cache.delete(key); // most recently used goes last
+      this.cache.set(key, hit);
+      return hit;
+    }
+    const ability = this.build(actor);
+    this.cache.set(key, ability);
+    if (this.cache.size > CACHED_ABILITIES) this.cache.delete(this.cache.keys().next().value!);
+    return ability;
+  }
+
+  private build(actor: Actor | undefined): AppAbility {
     const { can, cannot, build } = new AbilityBuilder<AppAbility>(createPrismaAbility);
     // Anyone may read a store's public profile.
     can('read', 'Tenant');
