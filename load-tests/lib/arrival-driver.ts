@@ -63,7 +63,9 @@ export async function runArrivalPhase(opts: ArrivalOptions): Promise<PhaseResult
     }
   };
 
+  let maxLagMs = 0;
   const iteration = async (scheduledAt: number): Promise<void> => {
+    maxLagMs = Math.max(maxLagMs, performance.now() - scheduledAt);
     const context: Record<string, unknown> = {};
     let dueAt = scheduledAt;
     for (const spec of opts.requests) {
@@ -94,6 +96,7 @@ export async function runArrivalPhase(opts: ArrivalOptions): Promise<PhaseResult
   await pool.close();
 
   // BENCH_LATENCY_DUMP=<file> appends each request's due time and latency (one JSON line per phase).
+  if (process.env.BENCH_LATENCY_DUMP) console.log(`[arrival driver] max start lag ${maxLagMs.toFixed(1)} ms`);
   if (process.env.BENCH_LATENCY_DUMP) appendFileSync(process.env.BENCH_LATENCY_DUMP, `${JSON.stringify(timeline)}\n`);
   latencies.sort((a, b) => a - b);
   return {

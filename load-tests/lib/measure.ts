@@ -43,11 +43,13 @@ export async function loadPhases(
   const apiCpu0 = api.cpuSeconds();
   const sat = await phase(api, PHASE.saturationConnections, PHASE.saturationSec);
   const apiCpuMs = ((api.cpuSeconds() - apiCpu0) * 1000) / Math.max(sat.responses, 1);
+  await api.settle();
   apiPhases.push(sat);
   const baseCpu0 = baseline?.cpuSeconds() ?? 0;
   const baseSat = baseline ? await phase(baseline, PHASE.saturationConnections, PHASE.saturationSec) : undefined;
   const baseCpuMs =
     baseline && baseSat ? ((baseline.cpuSeconds() - baseCpu0) * 1000) / Math.max(baseSat.responses, 1) : null;
+  await baseline?.settle();
 
   log(s.name, `latency: ${s.offeredRate} req/s offered at a constant arrival rate for ${PHASE.latencySec} s`);
   const fixed = await fixedRate(api);

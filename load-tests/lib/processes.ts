@@ -91,6 +91,22 @@ export class ServerProcess {
    * CPU seconds the process has used so far (user + system, from /proc/<pid>/stat). CPU per request
    * stays meaningful when the machine is shared and wall-clock throughput is not.
    */
+  /**
+   * Waits until the server has drained what a previous phase left queued: its CPU use over a
+   * quarter second falls below 5 % (at most `timeoutMs`). A closed-loop phase ends with its
+   * connections closed but their requests still being served; the next phase must not pay for them.
+   */
+  async settle(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let before = this.cpuSeconds();
+    while (Date.now() < deadline) {
+      await sleep(250);
+      const now = this.cpuSeconds();
+      if (now - before < 0.0125) return;
+      before = now;
+    }
+  }
+
   cpuSeconds(): number {
     try {
       const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
