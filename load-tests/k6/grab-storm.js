@@ -1,6 +1,6 @@
 // k6 version of the `grab-storm` bench scenario (load-tests/scenarios/grab-storm.ts): technicians
 // on duty claim open grab orders; each order is claimed several times in a row, so most answers
-// are 409 ALREADY_TAKEN / SLOT_TAKEN (correct) and some are wins (200, status assigned).
+// are 409 ALREADY_TAKEN / SLOT_TAKEN (correct) and some are wins (200, status accepted: the claim is the acceptance).
 //
 //   k6 run -e BASE_URL=https://api.example.com -e SLUG=bench-grab \
 //          -e TOKENS=<tok1,tok2,...> -e ORDER_IDS=<id1,id2,...> load-tests/k6/grab-storm.js
@@ -57,7 +57,7 @@ export default function () {
   });
   check(res, {
     'won or told it is taken': (r) =>
-      (r.status === 200 && r.json('status') === 'assigned') ||
+      (r.status === 200 && r.json('status') === 'accepted') ||
       (r.status === 409 && ['ALREADY_TAKEN', 'SLOT_TAKEN'].includes(r.json('code'))),
   });
 }

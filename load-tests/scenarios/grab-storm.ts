@@ -113,9 +113,9 @@ export default defineScenario<State>({
 
   checkResponse(status, body) {
     const code = (body as { code?: string }).code;
-    if (status === 200 && (body as { status?: string }).status === 'assigned') return;
+    if (status === 200 && (body as { status?: string }).status === 'accepted') return;
     if (status === 409 && (code === 'ALREADY_TAKEN' || code === 'SLOT_TAKEN')) return;
-    throw new Error(`expected 200 assigned or 409 ALREADY_TAKEN/SLOT_TAKEN, got ${status} ${code ?? ''}`);
+    throw new Error(`expected 200 accepted or 409 ALREADY_TAKEN/SLOT_TAKEN, got ${status} ${code ?? ''}`);
   },
 
   async verify({ admin }, s) {
@@ -127,7 +127,7 @@ export default defineScenario<State>({
          (SELECT count(*) FROM grab_listings WHERE status = 'taken' AND order_id = ANY($1::uuid[])) AS won,
          (SELECT count(*) FROM orders o JOIN grab_listings l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
            WHERE o.id = ANY($1::uuid[])
-             AND ((l.status = 'taken') <> (o.status = 'assigned') OR o.technician_id IS DISTINCT FROM l.technician_id))
+             AND ((l.status = 'taken') <> (o.status = 'accepted') OR o.technician_id IS DISTINCT FROM l.technician_id))
            AS mismatched,
          (SELECT count(*) FROM (SELECT order_id FROM order_events WHERE event = 'assign' AND order_id = ANY($1::uuid[])
                                  GROUP BY order_id HAVING count(*) > 1) x) AS twice,

@@ -86,6 +86,25 @@ export class GrabRepository {
     return rows[0] ?? this.find(l.orderId).then((r) => (r && r.status === 'open' ? r : null));
   }
 
+  /**
+   * A claim's first look, in one statement on the plain-pg unit of work (TenantContext.runSql):
+   * is the claimant on duty, and is the listing still open? Most claims in a storm lose, and this
+   * answers them without the interactive transaction; the claim itself checks both again under its locks.
+   */
+  static async claimPrecheck(
+    sql: { query: (text: string, values: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }> },
+    orderId: string,
+    technicianId: string,
+  ): Promise<{ onDuty: boolean; listing: string | null }> {
+    const { rows } = await sql.query(
+      `SELECT EXISTS (SELECT 1 FROM technicians WHERE id = $2::uuid AND status = 'approved' AND online) AS on_duty,
+              (SELECT status FROM grab_listings WHERE order_id = $1::uuid) AS listing`,
+      [orderId, technicianId],
+    );
+    const row = rows[0]!;
+    return { onDuty: row['on_duty'] === true, listing: (row['listing'] as string | null) ?? null };
+  }
+
   async find(orderId: string): Promise<ListingRow | null> {
     const rows = await this.db.$queryRawUnsafe<ListingRow[]>(
       `SELECT ${COLUMNS} FROM grab_listings WHERE order_id = $1::uuid`,
