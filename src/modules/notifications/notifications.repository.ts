@@ -43,6 +43,15 @@ export class NotificationsRepository {
     return this.db.notification.createManyAndReturn({ data: data.map((d) => ({ ...d, tenantId: this.tenantId })) });
   }
 
+  /** Whether any of these notices of the order was written at or after `since`. */
+  async orderNoticeWrittenSince(orderId: string, templates: readonly string[], since: Date): Promise<boolean> {
+    const row = await this.db.notification.findFirst({
+      where: { orderId, template: { in: [...templates] }, createdAt: { gte: since } },
+      select: { id: true },
+    });
+    return row !== null;
+  }
+
   findById(id: string): Promise<Notification | null> {
     return this.db.notification.findUnique({ where: { tenantId_id: { tenantId: this.tenantId, id } } });
   }

@@ -48,7 +48,15 @@ export class OrderStatusBroadcaster {
     const neverPaid = change.from === 'pending_payment' && change.to === 'cancelled';
     if (order.technicianId && !neverPaid) topics.push(`technician:${order.technicianId}`);
     for (const topic of topics) await this.hub.publish(tenantId, topic, { type: 'order.status', data });
+    await this.notifyChange(order, change);
+  }
 
+  /**
+   * The notifications a change calls for, without the live event. With `onceSince` (when the
+   * change happened) nothing is written if those notices of the order were already written since
+   * — for a change recorded elsewhere whose notices a job sends, and may send again on a replay.
+   */
+  async notifyChange(order: Order, change: OrderChange, onceSince?: Date): Promise<void> {
     const facts = {
       orderNo: order.orderNo,
       customerId: order.customerId,
@@ -66,6 +74,8 @@ export class OrderStatusBroadcaster {
       facts.technicianName = await this.repo.technicianLabel(order.technicianId);
     }
     const plan = planOrderNotices(change, facts);
+    const templates = plan.map((n) => n.template);
+    if (onceSince && (await this.repo.orderNoticeWrittenSince(order.id, templates, onceSince))) return;
     for (const notice of plan) {
       const req = { template: notice.template, params: notice.params, channels: notice.channels, orderId: order.id };
       if (notice.to === 'staff') await this.notifications.notifyStaff(req);

@@ -72,10 +72,7 @@ export class OrderTransitions {
     });
     await this.broadcaster?.changed(updated, { event, from, to, details: opts.details ?? {} });
     if (to === 'cancelled' && updated.technicianId) await this.busy.releaseByReference(updated.id);
-    if (to === 'in_service' && from !== 'in_service') {
-      const grace = effectiveSettings(await this.repo.settings()).overrunGraceMinutes;
-      await this.timers.overrunCheck(updated, new Date(updated.endAt.getTime() + grace * 60_000));
-    }
+    if (to === 'in_service' && from !== 'in_service') await this.scheduleOverrunCheck(updated);
     for (const listener of this.listeners.get(to) ?? []) if (to !== from) await listener(updated, from);
     return updated;
   }
@@ -83,6 +80,16 @@ export class OrderTransitions {
   /** Other modules hook into a status without orders depending on them (dispatch listens to `dispatching`). */
   onEnter(status: string, listener: StatusListener): void {
     this.listeners.set(status, [...(this.listeners.get(status) ?? []), listener]);
+  }
+
+  /**
+   * The safety timer of a service that has begun: staff are alerted when it runs past its end
+   * plus the store's grace without a check-out. Also for an order that entered `in_service`
+   * outside apply (a shared-pool holder's start, written by the platform function).
+   */
+  async scheduleOverrunCheck(order: Order): Promise<void> {
+    const grace = effectiveSettings(await this.repo.settings()).overrunGraceMinutes;
+    await this.timers.overrunCheck(order, new Date(order.endAt.getTime() + grace * 60_000));
   }
 
   /** Takes the row lock and returns the order (for callers that decide before applying). */

@@ -71,6 +71,7 @@ export class PoolWorkService {
     // completed: both stores' ledgers in the same transaction (no completion without its settlement)
     if (event === 'complete') await this.settlement.settle(offerId, actor.id, actorOf(actor));
     await this.giver.statusChanged(row, [{ event, from: row.fromStatus, to: row.toStatus }]);
+    await this.giver.effects(row, offerId, event);
     return { offerId, orderStatus: row.toStatus };
   }
 }

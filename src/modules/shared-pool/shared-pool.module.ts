@@ -5,6 +5,8 @@ import { OrdersModule } from '../orders/orders.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { PlatformPoolSettingsController } from './platform-pool-settings.controller';
 import { PoolEscalationAdapter } from './pool-escalation.adapter';
+import { PoolGiverEffectsJob } from './pool-giver-effects.job';
+import { PoolGiverEffectsRepository } from './pool-giver-effects.repository';
 import { PoolGiverFeed } from './pool-giver-feed';
 import { PoolOrderHooks } from './pool-order-hooks';
 import { PoolSettlementService } from './pool-settlement.service';
@@ -27,6 +29,8 @@ import { SharedPoolService } from './shared-pool.service';
     SharedPoolRepository,
     SharedPoolService,
     PoolGiverFeed,
+    PoolGiverEffectsRepository,
+    PoolGiverEffectsJob,
     PoolWorkRepository,
     PoolWorkService,
     PoolSettlementService,

@@ -129,6 +129,7 @@ export class SharedPoolService {
       { event: 'accept', from: 'assigned', to: 'accepted' },
     ]);
     await this.giver.takenFromHall(claimed);
+    await this.giver.effects(claimed, claimed.offerId, 'claim');
     return {
       offerId: claimed.offerId,
       status: 'taken',

@@ -10,6 +10,7 @@ import type {
 import type { ReconcilePayload } from '../../modules/payments/reconciliation.scheduler';
 import type { NotificationSmsPayload } from '../../modules/notifications/notification-sms.job';
 import type { FilesCleanupPayload } from '../files/orphan-cleanup.job';
+import type { PoolGiverEffectsPayload } from '../../modules/shared-pool/pool-giver-effects';
 
 /**
  * Whose data a job touches. `tenant` jobs carry `tenantId` and run inside that store's RLS
@@ -57,6 +58,7 @@ export interface JobPayloads {
   'payments.reconcile': ReconcilePayload;
   'notification.sms': NotificationSmsPayload;
   'files.cleanup': FilesCleanupPayload;
+  'pool.giver_effects': PoolGiverEffectsPayload;
 }
 
 export type JobName = keyof JobPayloads;
@@ -99,4 +101,7 @@ export const JOB_DEFINITIONS: JobDefinitions = {
   'notification.sms': { queue: 'notifications', scope: 'tenant', attempts: 5, backoffFactor: 1 },
   // Tenant-scoped repeatable job (one scheduler per store): deletes uploads nothing references.
   'files.cleanup': { queue: 'maintenance', scope: 'tenant', attempts: 3, backoffFactor: 1, concurrency: 1 },
+  // Tenant-scoped (the giving store): a shared-pool step's notices and timers there, queued by the
+  // taking store after its commit (deterministic id per offer and step; the handler sends once).
+  'pool.giver_effects': { queue: 'notifications', scope: 'tenant', attempts: 5, backoffFactor: 1 },
 };
