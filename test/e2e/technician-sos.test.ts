@@ -60,7 +60,18 @@ describe('H5 technician SOS: the store hears it at once, with where the technici
     try {
       // In danger there may be no GPS fix: the alert must still say where she was.
       await phone.clearPermissions();
+      // A tap asks first; cancelling sends nothing.
       await page.getByTestId('sos').click();
+      await page.getByRole('dialog').getByRole('button', { name: '取消' }).click();
+      const none = await h.t.app.inject({
+        method: 'GET',
+        url: '/t/jingan-spa/api/sos',
+        headers: { authorization: `Bearer ${jingan}` },
+      });
+      expect(none.json()).toEqual([]);
+
+      await page.getByTestId('sos').click();
+      await page.getByRole('dialog').getByRole('button', { name: '立即求助' }).click();
 
       const alert = await store.next('sos', 10_000);
       expect(alert.data).toMatchObject({
