@@ -4,7 +4,8 @@ import { APP_CONFIG } from '../../config/load-config';
 import type { AppConfig } from '../../config/config.schema';
 import { REDIS } from '../redis/redis.module';
 
-const KEY = 'revoked-session:';
+/** Sorted set: member = session id, score = epoch ms until which its access tokens could live. */
+const SET = 'revoked-sessions';
 /** Drops expired entries and reloads from Redis: bounds what a silently dead subscription could miss. */
 const SWEEP_MS = 30_000;
 
@@ -13,15 +14,16 @@ const SWEEP_MS = 30_000;
  * in Redis for as long as its last access token can live; the auth guard rejects it at once.
  *
  * The guard asks on every authenticated request, so each process mirrors the (small) set of
- * revoked sessions in memory: it subscribes to revocations first, then loads the keys already in
- * Redis, and answers from memory from then on. Whenever the subscription is not known to be live
- * (start-up, a dropped connection until it has re-subscribed and reloaded) it asks Redis instead,
- * so a revocation is never missed; the mirror only saves the round trip.
+ * revoked sessions in memory: it subscribes to revocations first, then loads the set (one
+ * ZRANGEBYSCORE, however large the rest of Redis is), and answers from memory from then on.
+ * Whenever the subscription is not known to be live (start-up, a dropped connection until it has
+ * re-subscribed and reloaded) it asks Redis instead, so a revocation is never missed; the mirror
+ * only saves the round trip.
  */
 @Injectable()
 export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SessionRevocations.name);
-  /** sessionId → epoch ms when its Redis key expires. */
+  /** sessionId → epoch ms until which it stays revoked. */
   private readonly revoked = new Map<string, number>();
   private subscriber?: Redis;
   private mirrored = false;
@@ -38,9 +40,12 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const sub = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null, keepAlive: 10_000 });
     this.subscriber = sub;
-    sub.on('message', (_channel: string, sessionId: string) => this.remember(sessionId, this.ttlMs()));
+    sub.on('message', (_channel: string, message: string) => {
+      const [sessionId, until] = message.split(' ');
+      if (sessionId && until) this.revoked.set(sessionId, Number(until));
+    });
     sub.on('close', () => (this.mirrored = false));
-    // After a reconnect the keys revoked meanwhile are reloaded.
+    // After a reconnect the sessions revoked meanwhile are reloaded.
     sub.on('ready', () => void this.reload());
     await this.reload();
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_MS).unref();
@@ -53,35 +58,28 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
   }
 
   async revoke(sessionId: string): Promise<void> {
-    await this.redis.set(`${KEY}${sessionId}`, '1', 'EX', this.config.ACCESS_TOKEN_TTL_SECONDS + 60);
-    this.remember(sessionId, this.ttlMs());
-    await this.redis.publish(this.channel, sessionId);
+    const until = Date.now() + (this.config.ACCESS_TOKEN_TTL_SECONDS + 60) * 1000;
+    await this.redis.zadd(SET, until, sessionId);
+    this.revoked.set(sessionId, until);
+    await this.redis.publish(this.channel, `${sessionId} ${until}`);
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {
-    if (!this.mirrored || this.subscriber?.status !== 'ready')
-      return (await this.redis.exists(`${KEY}${sessionId}`)) === 1;
+    const now = Date.now();
+    if (!this.mirrored || this.subscriber?.status !== 'ready') {
+      const until = await this.redis.zscore(SET, sessionId);
+      return until !== null && Number(until) > now;
+    }
     const until = this.revoked.get(sessionId);
-    return until !== undefined && until > Date.now();
+    return until !== undefined && until > now;
   }
 
-  /** Subscribes (acknowledged) before it scans, so no revocation falls between the two. */
+  /** Subscribes (acknowledged) before it reads, so no revocation falls between the two. */
   private async reload(): Promise<void> {
     try {
       await this.subscriber?.subscribe(this.channel);
-      // SCAN patterns are not prefixed by ioredis; the keys it returns carry the prefix.
-      const prefix = `${this.config.REDIS_PREFIX}:${KEY}`;
-      let cursor = '0';
-      do {
-        const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        const ids = keys.map((k) => k.slice(prefix.length));
-        const ttls = ids.length ? await this.pttls(ids) : [];
-        ids.forEach((id, i) => {
-          const ttl = ttls[i] ?? -2;
-          if (ttl !== -2) this.remember(id, ttl < 0 ? this.ttlMs() : ttl);
-        });
-      } while (cursor !== '0');
+      const entries = await this.redis.zrangebyscore(SET, Date.now(), '+inf', 'WITHSCORES');
+      for (let i = 0; i + 1 < entries.length; i += 2) this.revoked.set(entries[i]!, Number(entries[i + 1]));
       this.mirrored = this.subscriber?.status === 'ready';
     } catch (e) {
       this.mirrored = false;
@@ -89,24 +87,11 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private async pttls(ids: string[]): Promise<number[]> {
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.pttl(`${KEY}${id}`);
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([err, ttl]) => (err ? -2 : Number(ttl)));
-  }
-
-  private remember(sessionId: string, ttlMs: number): void {
-    this.revoked.set(sessionId, Date.now() + ttlMs);
-  }
-
   private async sweep(): Promise<void> {
     const now = Date.now();
     for (const [id, until] of this.revoked) if (until <= now) this.revoked.delete(id);
+    // Expired members leave the shared set too (any process may do it; it is idempotent).
+    await this.redis.zremrangebyscore(SET, '-inf', now).catch(() => undefined);
     await this.reload();
-  }
-
-  private ttlMs(): number {
-    return (this.config.ACCESS_TOKEN_TTL_SECONDS + 60) * 1000;
   }
 }
