@@ -168,6 +168,42 @@ describe('payments: WeChat Pay v3 and Alipay callbacks', () => {
     expect(await ledgerTxCount(order.id)).toBe(1);
   });
 
+  it('Alipay: TRADE_CLOSED after a full refund is expected, not a finding; closing a paid, unrefunded trade is one', async () => {
+    const mismatches = async (paymentId: string) =>
+      (await f.query(`SELECT kind FROM payment_mismatches WHERE payment_id = $1`, [paymentId])).rows;
+    const closed = (outTradeNo: string, amountFen: number) =>
+      signAlipayNotify({
+        alipayPrivateKey: ali.alipay.privateKey,
+        params: alipayTradeNotifyParams({
+          appId: ali.credentials.appId,
+          outTradeNo,
+          totalAmount: yuan(amountFen),
+          tradeStatus: 'TRADE_CLOSED',
+        }),
+      });
+
+    const refunded = await started('alipay');
+    expect(
+      (await post(a, 'alipay', alipayCb(refunded.payment.outTradeNo, yuan(refunded.payment.amountFen)))).body,
+    ).toBe('success');
+    await f.query(
+      `INSERT INTO refunds (tenant_id, order_id, payment_id, out_refund_no, amount_fen, reason, status, within_policy,
+                            requested_by_type)
+       VALUES ($1, $2, $3, $4, $5, 'test', 'succeeded', true, 'staff')`,
+      [a.id, refunded.order.id, refunded.payment.id, `RF${refunded.payment.outTradeNo}`, refunded.payment.amountFen],
+    );
+    const res = await post(a, 'alipay', closed(refunded.payment.outTradeNo, refunded.payment.amountFen));
+    expect(res.body).toBe('success');
+    expect(await statusOf(refunded.payment.id)).toBe('succeeded');
+    expect(await mismatches(refunded.payment.id)).toEqual([]);
+
+    const kept = await started('alipay');
+    await post(a, 'alipay', alipayCb(kept.payment.outTradeNo, yuan(kept.payment.amountFen)));
+    await post(a, 'alipay', closed(kept.payment.outTradeNo, kept.payment.amountFen));
+    expect(await statusOf(kept.payment.id)).toBe('succeeded');
+    expect(await mismatches(kept.payment.id)).toEqual([{ kind: 'status' }]);
+  });
+
   it.each([
     ['forged signature', 'signature'],
     ['stale timestamp', 'timestamp'],

@@ -17,7 +17,8 @@ export interface ProviderOutcome {
   paidAt?: Date;
 }
 
-export type OutcomeResult = { result: 'applied' | 'replay' | 'ignored' } | { result: 'rejected'; reason: string };
+export type OutcomeResult =
+  { result: 'applied' | 'replay' | 'ignored'; reason?: string } | { result: 'rejected'; reason: string };
 
 type AsyncProvider = 'wechat' | 'alipay' | 'sandbox';
 
@@ -51,7 +52,7 @@ export class PaymentOutcomesService {
           paymentId,
           outTradeNo: o.outTradeNo,
           outcome: r.result,
-          reason: r.result === 'rejected' ? r.reason : null,
+          reason: r.reason ?? null,
           bodySha256,
         })
         .then(() => r);
@@ -94,6 +95,15 @@ export class PaymentOutcomesService {
     const counter = source === 'callback' ? { callbackCount: { increment: 1 } } : { queryCount: { increment: 1 } };
 
     if (o.status !== 'succeeded') {
+      // Alipay closes a trade once it is fully refunded (TRADE_CLOSED): expected, not a finding.
+      if (
+        payment.status === 'succeeded' &&
+        o.status === 'closed' &&
+        (await this.repo.refundedOrRefundingFen(payment.id)) >= payment.amountFen
+      ) {
+        await this.repo.update(payment.id, counter);
+        return log(payment.id, { result: 'replay', reason: 'closed_after_full_refund' });
+      }
       if (payment.status === 'succeeded') {
         await this.repo.recordMismatch({
           provider,

@@ -176,6 +176,15 @@ export class PaymentsRepository {
     await this.db.paymentCallback.create({ data: { ...e, tenantId: this.tenantContext.tenantId() } });
   }
 
+  /** Fen of this payment refunded or on its way back (refunds approved, processing or succeeded). */
+  async refundedOrRefundingFen(paymentId: string): Promise<number> {
+    const sum = await this.db.refund.aggregate({
+      where: { paymentId, status: { in: ['approved', 'processing', 'succeeded'] } },
+      _sum: { amountFen: true },
+    });
+    return sum._sum.amountFen ?? 0;
+  }
+
   /** Records a finding once (a replayed notification does not repeat it). */
   async recordMismatch(m: MismatchEntry): Promise<void> {
     const tenantId = this.tenantContext.tenantId();
