@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { Redis } from 'ioredis';
 import { APP_CONFIG } from '../../config/load-config';
 import type { AppConfig } from '../../config/config.schema';
+import { logRedisErrors } from '../redis/redis-errors';
 import { REDIS } from '../redis/redis.module';
 
 /** Sorted set: member = session id, score = epoch ms until which its access tokens could live. */
@@ -38,7 +39,10 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    const sub = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null, keepAlive: 10_000 });
+    const sub = logRedisErrors(
+      new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null, keepAlive: 10_000 }),
+      'revoked sessions subscriber',
+    );
     this.subscriber = sub;
     sub.on('message', (_channel: string, message: string) => {
       const [sessionId, until] = message.split(' ');

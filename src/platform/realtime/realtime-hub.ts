@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { APP_CONFIG } from '../../config/load-config';
 import type { AppConfig } from '../../config/config.schema';
 import { TenantContext } from '../database/tenant-context';
+import { logRedisErrors } from '../redis/redis-errors';
 
 /** What a client receives: `type` names the event, `data` is its JSON payload. */
 export interface RealtimeEvent {
@@ -38,8 +39,14 @@ export class RealtimeHub implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.publisher = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: 2 });
-    this.subscriber = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null });
+    this.publisher = logRedisErrors(
+      new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: 2 }),
+      'realtime publisher',
+    );
+    this.subscriber = logRedisErrors(
+      new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null }),
+      'realtime subscriber',
+    );
     this.subscriber.on('message', (channel: string, message: string) => this.deliver(channel, message));
   }
 

@@ -2,6 +2,7 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { Redis } from 'ioredis';
 import { APP_CONFIG } from '../../config/load-config';
 import type { AppConfig } from '../../config/config.schema';
+import { logRedisErrors } from './redis-errors';
 
 export const REDIS = Symbol('REDIS');
 
@@ -13,11 +14,14 @@ export const REDIS = Symbol('REDIS');
       provide: REDIS,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        new Redis(config.REDIS_URL, {
-          keyPrefix: `${config.REDIS_PREFIX}:`,
-          maxRetriesPerRequest: 2,
-          lazyConnect: false,
-        }),
+        logRedisErrors(
+          new Redis(config.REDIS_URL, {
+            keyPrefix: `${config.REDIS_PREFIX}:`,
+            maxRetriesPerRequest: 2,
+            lazyConnect: false,
+          }),
+          'commands',
+        ),
     },
   ],
   exports: [REDIS],

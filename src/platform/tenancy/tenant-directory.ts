@@ -5,6 +5,7 @@ import type { AppConfig } from '../../config/config.schema';
 import { PRISMA } from '../database/database.tokens';
 import type { PrismaClient } from '../database/prisma';
 import { TenantContext } from '../database/tenant-context';
+import { logRedisErrors } from '../redis/redis-errors';
 
 export type TenantStatus = 'pending' | 'active' | 'suspended' | 'rejected';
 
@@ -44,8 +45,14 @@ export class TenantDirectory implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    this.publisher = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: 2 });
-    this.subscriber = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null });
+    this.publisher = logRedisErrors(
+      new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: 2 }),
+      'tenant directory publisher',
+    );
+    this.subscriber = logRedisErrors(
+      new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null }),
+      'tenant directory subscriber',
+    );
     this.subscriber.on('message', () => this.bySlug.clear());
     await this.subscriber.subscribe(this.channel);
   }
