@@ -86,14 +86,10 @@ export class TenantDirectory implements OnModuleInit, OnApplicationShutdown {
   }
 
   async findById(id: string): Promise<TenantInfo | null> {
-    for (const entry of this.bySlug.values()) {
-      if (entry.info?.id === id && Date.now() - entry.at < TTL_MS) return entry.info;
-    }
+    const hit = this.peek(id);
+    if (hit) return hit;
     const row = await this.prisma.tenant.findUnique({ where: { id } });
-    if (!row) return null;
-    const info = toInfo(row);
-    this.bySlug.set(info.slug, { at: Date.now(), info });
-    return info;
+    return row ? this.remember(row) : null;
   }
 
   /**
