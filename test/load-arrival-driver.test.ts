@@ -84,4 +84,32 @@ describe('constant-arrival-rate load driver (bench latency phase)', () => {
     expect(r.statuses).toEqual({ '200': 10, '404': 10 });
     expect(r.errors).toBe(10);
   });
+
+  it('sends the lead-in at the same rate but records only the measured window (errors count in both)', async () => {
+    arrivals.length = 0;
+    delayMs = 0;
+    let served = 0;
+    const r = await runArrivalPhase({
+      url,
+      requests: [
+        {
+          setupRequest: (req) => ({ ...req, path: served++ < 10 ? '/missing' : '/ok' }),
+        },
+      ],
+      iterationsPerSec: 100,
+      leadInSec: 0.5,
+      durationSec: 0.5,
+      connections: 5,
+    });
+    // 50 lead-in + 50 measured requests reached the server, evenly spaced over one second.
+    expect(arrivals).toHaveLength(100);
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(900);
+    // Only the measured window's answers carry latencies and throughput …
+    expect(r.responses).toBe(50);
+    expect(r.rps).toBeGreaterThan(80);
+    expect(r.rps).toBeLessThan(120);
+    // … but the lead-in's 10 unexpected statuses are still errors.
+    expect(r.errors).toBe(10);
+    expect(r.statuses).toEqual({ '200': 90, '404': 10 });
+  });
 });

@@ -11,6 +11,12 @@ export interface ArrivalOptions {
   /** Iterations started per second, evenly spaced (k6 `constant-arrival-rate`). */
   iterationsPerSec: number;
   durationSec: number;
+  /**
+   * Seconds sent at the same rate on the same connections before the measured window, unrecorded
+   * (k6 users put a ramp stage first): the window then shows the server in steady state at this
+   * rate, not its connections being opened and its pools refilled after the previous phase.
+   */
+  leadInSec?: number;
   /** Connections to the server (k6 VUs); an iteration that finds none free waits, and that wait counts. */
   connections: number;
   expectedStatuses?: readonly number[];
@@ -37,7 +43,12 @@ export async function runArrivalPhase(opts: ArrivalOptions): Promise<PhaseResult
   let good = 0;
   let failed = 0;
 
-  const send = async (spec: RequestSpec, context: Record<string, unknown>, dueAt: number): Promise<boolean> => {
+  const send = async (
+    spec: RequestSpec,
+    context: Record<string, unknown>,
+    dueAt: number,
+    recorded: boolean,
+  ): Promise<boolean> => {
     const req = spec.setupRequest ? (spec.setupRequest({ ...spec }, context) ?? spec) : spec;
     try {
       const res = await pool.request({
@@ -48,12 +59,15 @@ export async function runArrivalPhase(opts: ArrivalOptions): Promise<PhaseResult
       });
       const body = await res.body.text();
       const latency = performance.now() - dueAt;
-      latencies.push(latency);
-      timeline.push([Math.round(dueAt - t0), Math.round(latency * 100) / 100]);
-      statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
       const ok = (res.statusCode >= 200 && res.statusCode < 300) || expected.includes(res.statusCode);
-      if (ok) good++;
-      else failed++;
+      // Errors count wherever they happen; latencies and throughput only in the measured window.
+      statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+      if (!ok) failed++;
+      else if (recorded) good++;
+      if (recorded) {
+        latencies.push(latency);
+        timeline.push([Math.round(dueAt - t0), Math.round(latency * 100) / 100]);
+      }
       spec.onResponse?.(res.statusCode, body, context);
       return ok;
     } catch {
@@ -64,30 +78,33 @@ export async function runArrivalPhase(opts: ArrivalOptions): Promise<PhaseResult
   };
 
   let maxLagMs = 0;
-  const iteration = async (scheduledAt: number): Promise<void> => {
-    maxLagMs = Math.max(maxLagMs, performance.now() - scheduledAt);
+  const iteration = async (scheduledAt: number, recorded: boolean): Promise<void> => {
+    if (recorded) maxLagMs = Math.max(maxLagMs, performance.now() - scheduledAt);
     const context: Record<string, unknown> = {};
     let dueAt = scheduledAt;
     for (const spec of opts.requests) {
-      if (!(await send(spec, context, dueAt))) return;
+      if (!(await send(spec, context, dueAt, recorded))) return;
       dueAt = performance.now();
     }
   };
 
   const intervalMs = 1000 / opts.iterationsPerSec;
-  const total = Math.round(opts.iterationsPerSec * opts.durationSec);
+  const leadIn = Math.round(opts.iterationsPerSec * (opts.leadInSec ?? 0));
+  const total = leadIn + Math.round(opts.iterationsPerSec * opts.durationSec);
   const running: Promise<void>[] = [];
-  t0 = performance.now();
+  const start = performance.now();
+  /** The measured window starts with the first recorded iteration. */
+  t0 = start + leadIn * intervalMs;
   let started = 0;
   await new Promise<void>((resolve) => {
     const tick = (): void => {
       const now = performance.now();
-      while (started < total && t0 + started * intervalMs <= now) {
-        running.push(iteration(t0 + started * intervalMs));
+      while (started < total && start + started * intervalMs <= now) {
+        running.push(iteration(start + started * intervalMs, started >= leadIn));
         started++;
       }
       if (started >= total) resolve();
-      else setTimeout(tick, Math.max(0, t0 + started * intervalMs - performance.now()));
+      else setTimeout(tick, Math.max(0, start + started * intervalMs - performance.now()));
     };
     tick();
   });

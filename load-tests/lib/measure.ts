@@ -11,6 +11,8 @@ export const PHASE = {
   warmupSec: Number(process.env.BENCH_WARMUP_SEC ?? 2),
   saturationSec: Number(process.env.BENCH_DURATION_SEC ?? 10),
   latencySec: Number(process.env.BENCH_DURATION_SEC ?? 10),
+  /** Unrecorded seconds at the offered rate right before the latency window (steady state). */
+  leadInSec: Number(process.env.BENCH_LEAD_IN_SEC ?? 2),
   saturationConnections: 100,
 };
 export type LoadFigures = Omit<Measured, 'rss_mb' | 'rss_idle_mb' | 'offered_rps'>;
@@ -31,6 +33,7 @@ export async function loadPhases(
       requests,
       iterationsPerSec: s.offeredRate / Math.max(1, requests.length),
       durationSec: PHASE.latencySec,
+      leadInSec: PHASE.leadInSec,
       connections: Math.min(100, Math.max(10, Math.ceil(s.offeredRate / 10))),
       expectedStatuses,
     });
