@@ -5,6 +5,7 @@ import type { AppConfig } from '../../config/config.schema';
 import { createPrismaClient, type PrismaClient } from './prisma';
 import { PRISMA, SQL_POOL } from './database.tokens';
 import { TenantContext } from './tenant-context';
+import { sqlPoolTypes } from './pg-timestamptz';
 
 @Global()
 @Module({
@@ -26,6 +27,7 @@ import { TenantContext } from './tenant-context';
           // as Prisma's pool: a connection idle for a short lull is kept, not re-opened (~10 ms) on the next request
           idleTimeoutMillis: 30_000,
           connectionTimeoutMillis: config.DB_TX_MAX_WAIT_MS,
+          types: sqlPoolTypes,
         });
         pool.on('error', () => undefined); // an idle client dropped by the server is replaced on next use
         return pool;
