@@ -1,6 +1,5 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { FastifyInstance } from 'fastify';
 import { APP_CONFIG } from '../../config/load-config';
 import type { AppConfig } from '../../config/config.schema';
@@ -14,22 +13,14 @@ import { LocalFileStorage } from './local-file-storage';
 import { OrphanCleanupJob } from './orphan-cleanup.job';
 import { OrphanCleanupScheduler } from './orphan-cleanup.scheduler';
 import { OrphanCleanupService } from './orphan-cleanup.service';
-import { S3FileStorage } from './s3-file-storage';
 import { installUploadBuffering } from './upload-buffering';
 
-export function createFileStorage(c: AppConfig): FileStorage {
+/** The S3 driver (and the AWS SDK, ~20 MB resident) is only loaded when it is configured. */
+export async function createFileStorage(c: AppConfig): Promise<FileStorage> {
   if (c.FILES_DRIVER === 'local') return new LocalFileStorage(c.FILES_DIR);
   if (!c.S3_BUCKET) throw new Error('FILES_DRIVER=s3 needs S3_BUCKET');
-  const client = new S3Client({
-    region: c.S3_REGION,
-    endpoint: c.S3_ENDPOINT,
-    forcePathStyle: c.S3_FORCE_PATH_STYLE,
-    credentials:
-      c.S3_ACCESS_KEY_ID && c.S3_SECRET_ACCESS_KEY
-        ? { accessKeyId: c.S3_ACCESS_KEY_ID, secretAccessKey: c.S3_SECRET_ACCESS_KEY }
-        : undefined,
-  });
-  return new S3FileStorage(client, c.S3_BUCKET);
+  const { createS3FileStorage } = await import('./s3-file-storage.js');
+  return createS3FileStorage(c, c.S3_BUCKET);
 }
 
 /**

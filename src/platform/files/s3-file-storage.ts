@@ -1,6 +1,7 @@
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { parseFileKey } from './file-key';
+import type { AppConfig } from '../../config/config.schema';
 import { FileMissingError, type FileStorage } from './file-storage';
 
 /** Any S3-compatible object store (AWS S3, MinIO, Aliyun OSS, Tencent COS in S3 mode). */
@@ -41,4 +42,17 @@ export class S3FileStorage implements FileStorage {
   private check(key: string): void {
     if (!parseFileKey(key)) throw new Error('invalid file key');
   }
+}
+
+export function createS3FileStorage(c: AppConfig, bucket: string): S3FileStorage {
+  const client = new S3Client({
+    region: c.S3_REGION,
+    endpoint: c.S3_ENDPOINT,
+    forcePathStyle: c.S3_FORCE_PATH_STYLE,
+    credentials:
+      c.S3_ACCESS_KEY_ID && c.S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: c.S3_ACCESS_KEY_ID, secretAccessKey: c.S3_SECRET_ACCESS_KEY }
+        : undefined,
+  });
+  return new S3FileStorage(client, bucket);
 }

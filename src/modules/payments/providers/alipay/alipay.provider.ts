@@ -1,4 +1,4 @@
-import { AlipayRequestError, AlipaySdk, type AlipaySdkCommonResult } from 'alipay-sdk';
+import type { AlipaySdk, AlipaySdkCommonResult } from 'alipay-sdk' with { 'resolution-mode': 'import' };
 import {
   CallbackRejectedError,
   type CallbackInput,
@@ -62,7 +62,7 @@ export class AlipayProvider implements PaymentProvider<AlipayCredentials> {
     if (input.channel !== 'wap' && input.channel !== 'h5') {
       throw new RangeError(`Alipay does not support the ${input.channel} channel`);
     }
-    const url = this.sdk(input.credentials).pageExecute('alipay.trade.wap.pay', 'GET', {
+    const url = (await this.sdk(input.credentials)).pageExecute('alipay.trade.wap.pay', 'GET', {
       bizContent: {
         out_trade_no: input.outTradeNo,
         total_amount: fenToYuan(input.amountFen),
@@ -93,7 +93,7 @@ export class AlipayProvider implements PaymentProvider<AlipayCredentials> {
     // Node would include them as `key=`, so drop them first. V2: the values are already
     // URL-decoded by the form parser; decoding again would corrupt '%'.
     const signed = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== ''));
-    if (!this.sdk(c).checkNotifySignV2(signed)) {
+    if (!(await this.sdk(c)).checkNotifySignV2(signed)) {
       throw new CallbackRejectedError('signature', 'RSA2 signature does not verify with the Alipay public key');
     }
     if (params['app_id'] !== c.appId || (c.sellerId !== undefined && params['seller_id'] !== c.sellerId)) {
@@ -188,7 +188,8 @@ export class AlipayProvider implements PaymentProvider<AlipayCredentials> {
     };
   }
 
-  private sdk(c: AlipayCredentials): AlipaySdk {
+  private async sdk(c: AlipayCredentials): Promise<AlipaySdk> {
+    const { AlipaySdk } = await loadAlipaySdk();
     return new AlipaySdk({
       appId: c.appId,
       privateKey: c.privateKeyPem,
@@ -205,8 +206,10 @@ export class AlipayProvider implements PaymentProvider<AlipayCredentials> {
     method: string,
     bizContent: Record<string, unknown>,
   ): Promise<AlipaySdkCommonResult> {
+    const sdk = await this.sdk(c);
+    const { AlipayRequestError } = await loadAlipaySdk();
     try {
-      return await this.sdk(c).exec(
+      return await sdk.exec(
         method,
         // The SDK's own timestamp is the process's local time; Alipay expects Beijing time.
         { bizContent, timestamp: formatBeijing(this.clock()) },
@@ -222,6 +225,9 @@ export class AlipayProvider implements PaymentProvider<AlipayCredentials> {
     }
   }
 }
+
+/** alipay-sdk (with urllib and undici) is ~9 MB of heap: loaded on the first Alipay call, not at boot. */
+const loadAlipaySdk = () => import('alipay-sdk');
 
 function requireSuccess(res: AlipaySdkCommonResult): void {
   if (res.code !== '10000') {
