@@ -71,7 +71,7 @@ export class OrdersService {
       return { order: orderView(previous), replayed: true };
     }
 
-    const quote = await this.quotes.find({ customerId: actor.id }, body.quoteId);
+    const quote = await this.quotes.findForCustomer(actor.id, body.quoteId);
     if (!quote) throw fieldError('QUOTE_NOT_FOUND', 'quoteId', '报价不存在 / no such quote');
     if (quote.expiresAt.getTime() <= now.getTime()) {
       const message = '报价已过期，请重新下单 / the quote has expired, please get a new one';

@@ -132,4 +132,23 @@ export class TenantContext {
   hasContext(): boolean {
     return this.als.getStore() !== undefined;
   }
+
+  // ---- raw SQL inside the current unit of work (order money path) ----
+
+  /**
+   * One raw, parameterised statement in the current unit of work, whichever kind it is: on the
+   * plain-pg path (runSql) straight on its connection, inside run() through Prisma's transaction
+   * client. Rows come back as pg or Prisma decode them (alias columns to the names you want).
+   */
+  async query<R extends object = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<R[]> {
+    const scope = this.als.getStore();
+    if (!scope) throw new MissingTenantContextError();
+    if (scope.sql) return (await scope.sql.query<R & pg.QueryResultRow>(text, [...params])).rows;
+    return scope.db!.$queryRawUnsafe<R[]>(text, ...params);
+  }
+
+  /** True inside a runSql unit of work (repositories that serve both paths branch on it). */
+  isSql(): boolean {
+    return this.als.getStore()?.sql !== undefined;
+  }
 }
