@@ -6,6 +6,107 @@ import { CurrentStore } from '../../platform/tenancy/current-store';
 export type NewOrder = Omit<Prisma.OrderUncheckedCreateInput, 'tenantId'>;
 export type NewOrderEvent = Omit<Prisma.OrderEventUncheckedCreateInput, 'tenantId' | 'id' | 'createdAt'>;
 
+/** A booked order as inserted (booking path). */
+export type BookedOrder = Pick<
+  Order,
+  | 'id'
+  | 'orderNo'
+  | 'customerId'
+  | 'quoteId'
+  | 'paymentMethod'
+  | 'serviceId'
+  | 'serviceName'
+  | 'durationMinutes'
+  | 'totalMinutes'
+  | 'technicianId'
+  | 'holdId'
+  | 'startAt'
+  | 'endAt'
+  | 'lines'
+  | 'subtotalFen'
+  | 'adjustmentsFen'
+  | 'totalFen'
+  | 'addressEnc'
+  | 'addressKind'
+  | 'addressLat'
+  | 'addressLng'
+  | 'contactPhoneMasked'
+  | 'notes'
+  | 'idempotencyKey'
+  | 'requestHash'
+  | 'paymentDueAt'
+>;
+
+/** What a booking checks (OrdersRepository.bookingInputs); null / false where there is nothing. */
+export interface BookingInputs {
+  previousId: string | null;
+  previousHash: Uint8Array | null;
+  quoteUsed: boolean;
+  quote: {
+    id: string;
+    serviceId: string;
+    serviceName: string;
+    durationMinutes: number;
+    totalMinutes: number;
+    addressId: string;
+    technicianId: string | null;
+    startAt: Date;
+    endAt: Date;
+    lines: unknown;
+    subtotalFen: number;
+    adjustmentsFen: number;
+    totalFen: number;
+    expiresAt: Date;
+  } | null;
+  address: {
+    id: string;
+    contactName: string;
+    phoneEnc: Uint8Array;
+    phoneMasked: string;
+    lat: number;
+    lng: number;
+    addressText: string;
+    houseNumber: string;
+    kind: string;
+  } | null;
+  settings: Pick<OrderSettings, 'orderNumberPrefix' | 'unpaidTimeoutMinutes' | 'reminderMinutesBefore'> | null;
+}
+
+export const ORDER_COLUMNS = `tenant_id AS "tenantId", id, order_no AS "orderNo", customer_id AS "customerId",
+  quote_id AS "quoteId", status, payment_method AS "paymentMethod", service_id AS "serviceId",
+  service_name AS "serviceName", duration_minutes AS "durationMinutes", total_minutes AS "totalMinutes",
+  technician_id AS "technicianId", hold_id AS "holdId", start_at AS "startAt", end_at AS "endAt", lines,
+  subtotal_fen AS "subtotalFen", adjustments_fen AS "adjustmentsFen", total_fen AS "totalFen", paid_fen AS "paidFen",
+  refunded_fen AS "refundedFen", address_enc AS "addressEnc", address_kind AS "addressKind",
+  address_lat AS "addressLat", address_lng AS "addressLng", contact_phone_masked AS "contactPhoneMasked", notes,
+  idempotency_key AS "idempotencyKey", request_hash AS "requestHash", payment_due_at AS "paymentDueAt",
+  payment_id AS "paymentId", paid_at AS "paidAt", cancelled_at AS "cancelledAt", cancel_reason AS "cancelReason",
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+// One row; each part is a keyed lookup on the tenant's own rows (RLS applies as well).
+const BOOKING_INPUTS = `
+SELECT p.id AS "previousId", p.request_hash AS "previousHash",
+       EXISTS (SELECT 1 FROM orders u WHERE u.tenant_id = $1 AND u.quote_id = $4) AS "quoteUsed",
+       CASE WHEN q.id IS NULL THEN NULL ELSE json_build_object(
+         'id', q.id, 'serviceId', q.service_id, 'serviceName', q.service_name,
+         'durationMinutes', q.duration_minutes, 'totalMinutes', q.total_minutes, 'addressId', q.address_id,
+         'technicianId', q.technician_id, 'startAt', q.start_at, 'endAt', q.end_at, 'lines', q.lines,
+         'subtotalFen', q.subtotal_fen, 'adjustmentsFen', q.adjustments_fen, 'totalFen', q.total_fen,
+         'expiresAt', q.expires_at) END AS quote,
+       CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object(
+         'id', a.id, 'contactName', a.contact_name, 'phoneEnc', encode(a.phone_enc, 'base64'),
+         'phoneMasked', a.phone_masked, 'lat', a.lat, 'lng', a.lng, 'addressText', a.address_text,
+         'houseNumber', a.house_number, 'kind', a.kind) END AS address,
+       CASE WHEN s.tenant_id IS NULL THEN NULL ELSE json_build_object(
+         'orderNumberPrefix', s.order_number_prefix, 'unpaidTimeoutMinutes', s.unpaid_timeout_minutes,
+         'reminderMinutesBefore', s.reminder_minutes_before) END AS settings
+  FROM (SELECT 1) one
+  LEFT JOIN orders p ON p.tenant_id = $1 AND p.customer_id = $2 AND p.idempotency_key = $3
+  LEFT JOIN quotes q ON q.tenant_id = $1 AND q.id = $4 AND q.customer_id = $2
+  LEFT JOIN customer_addresses a
+         ON a.tenant_id = $1 AND a.id = q.address_id AND a.customer_id = $2 AND a.deleted_at IS NULL
+  LEFT JOIN order_settings s ON s.tenant_id = $1`;
+
 /** The only file of the orders module touching orders, events, counters and settings. */
 @Injectable()
 export class OrdersRepository {
@@ -25,20 +126,99 @@ export class OrdersRepository {
   /**
    * Serialises requests carrying the same Idempotency-Key for the rest of the transaction: the
    * second waits here until the first commits (then finds its order) or rolls back (then books).
+   * Its own statement: a read in the same statement would use a snapshot taken before the wait.
    */
   async lockIdempotencyKey(customerId: string, key: string): Promise<void> {
-    const lockKey = `${this.tenantId}:${customerId}:${key}`;
-    await this.db.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))::text`;
+    await this.tenantContext.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text`, [
+      `${this.tenantId}:${customerId}:${key}`,
+    ]);
   }
 
-  findByIdempotencyKey(customerId: string, key: string): Promise<Order | null> {
-    return this.db.order.findUnique({
-      where: { tenantId_customerId_idempotencyKey: { tenantId: this.tenantId, customerId, idempotencyKey: key } },
-    });
+  /**
+   * Everything a booking checks, in one statement after the idempotency lock: the order an
+   * earlier request with this key made (id and request hash), the customer's quote, whether the
+   * quote was booked already, the quote's address (if still in the book) and the order settings.
+   */
+  async bookingInputs(customerId: string, key: string, quoteId: string): Promise<BookingInputs> {
+    const rows = await this.tenantContext.query<BookingInputs>(BOOKING_INPUTS, [
+      this.tenantId,
+      customerId,
+      key,
+      quoteId,
+    ]);
+    const r = rows[0]!;
+    // json_build_object carries timestamps as text and bytea as base64: back to Date and bytes.
+    if (r.quote) {
+      r.quote.startAt = new Date(r.quote.startAt);
+      r.quote.endAt = new Date(r.quote.endAt);
+      r.quote.expiresAt = new Date(r.quote.expiresAt);
+    }
+    if (r.address) r.address.phoneEnc = Buffer.from(r.address.phoneEnc as unknown as string, 'base64');
+    return r;
   }
 
-  findByQuote(quoteId: string): Promise<Order | null> {
-    return this.db.order.findUnique({ where: { tenantId_quoteId: { tenantId: this.tenantId, quoteId } } });
+  /** An order by id as the Order row type (plain SQL, either unit of work). */
+  async findById(id: string): Promise<Order | null> {
+    const rows = await this.tenantContext.query<Order>(
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE tenant_id = $1 AND id = $2`,
+      [this.tenantId, id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Inserts the order and its first event in one statement; returns the order row. */
+  async insertWithEvent(o: BookedOrder, e: Omit<NewOrderEvent, 'orderId' | 'toStatus'>): Promise<Order> {
+    const rows = await this.tenantContext.query<Order>(
+      `WITH o AS (
+         INSERT INTO orders (tenant_id, id, order_no, customer_id, quote_id, payment_method, service_id, service_name,
+                             duration_minutes, total_minutes, technician_id, hold_id, start_at, end_at, lines,
+                             subtotal_fen, adjustments_fen, total_fen, address_enc, address_kind, address_lat,
+                             address_lng, contact_phone_masked, notes, idempotency_key, request_hash, payment_due_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18, $19, $20, $21,
+                 $22, $23, $24, $25, $26, $27)
+         RETURNING *),
+       e AS (
+         INSERT INTO order_events (tenant_id, order_id, event, from_status, to_status, actor_type, actor_id, reason,
+                                   details)
+         SELECT o.tenant_id, o.id, $28, $29, o.status, $30, $31, $32, $33::jsonb FROM o)
+       SELECT ${ORDER_COLUMNS} FROM o`,
+      [
+        this.tenantId,
+        o.id,
+        o.orderNo,
+        o.customerId,
+        o.quoteId,
+        o.paymentMethod,
+        o.serviceId,
+        o.serviceName,
+        o.durationMinutes,
+        o.totalMinutes,
+        o.technicianId,
+        o.holdId,
+        o.startAt,
+        o.endAt,
+        JSON.stringify(o.lines),
+        o.subtotalFen,
+        o.adjustmentsFen,
+        o.totalFen,
+        o.addressEnc,
+        o.addressKind,
+        o.addressLat,
+        o.addressLng,
+        o.contactPhoneMasked,
+        o.notes,
+        o.idempotencyKey,
+        o.requestHash,
+        o.paymentDueAt,
+        e.event,
+        e.fromStatus,
+        e.actorType,
+        e.actorId ?? null,
+        e.reason ?? null,
+        JSON.stringify(e.details ?? {}),
+      ],
+    );
+    return rows[0]!;
   }
 
   settings(): Promise<OrderSettings | null> {
@@ -59,12 +239,14 @@ export class OrdersRepository {
 
   /** Next number of the store's local day; the row lock keeps it gap-free until commit. */
   async nextSequence(localDate: string): Promise<number> {
-    const rows = await this.db.$queryRaw<Array<{ last_seq: number }>>`
-      INSERT INTO order_number_counters (tenant_id, local_date, last_seq)
-      VALUES (${this.tenantId}::uuid, ${localDate}::date, 1)
-      ON CONFLICT (tenant_id, local_date) DO UPDATE SET last_seq = order_number_counters.last_seq + 1
-      RETURNING last_seq`;
-    return rows[0]!.last_seq;
+    const rows = await this.tenantContext.query<{ last_seq: number }>(
+      `INSERT INTO order_number_counters (tenant_id, local_date, last_seq)
+       VALUES ($1::uuid, $2::date, 1)
+       ON CONFLICT (tenant_id, local_date) DO UPDATE SET last_seq = order_number_counters.last_seq + 1
+       RETURNING last_seq`,
+      [this.tenantId, localDate],
+    );
+    return Number(rows[0]!.last_seq);
   }
 
   create(data: NewOrder): Promise<Order> {
