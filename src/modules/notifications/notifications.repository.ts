@@ -69,6 +69,38 @@ export class NotificationsRepository {
     }));
   }
 
+  /**
+   * The contacts of several recipients, and of every active staff member when `allStaff`, in one
+   * statement (either unit of work). Unknown or disabled recipients are simply absent.
+   */
+  async contacts(
+    recipients: readonly Recipient[],
+    allStaff: boolean,
+  ): Promise<Array<{ recipient: Recipient; contact: RecipientContact }>> {
+    const ids = (type: Recipient['type']) => recipients.filter((r) => r.type === type).map((r) => r.id);
+    const rows = await this.tenantContext.query<{
+      type: Recipient['type'];
+      id: string;
+      email: string | null;
+      phoneEnc: Uint8Array | null;
+    }>(
+      `SELECT 'customer' AS type, id, NULL::text AS email, phone_enc AS "phoneEnc"
+         FROM customers WHERE tenant_id = $1 AND id = ANY($2::uuid[])
+       UNION ALL
+       SELECT 'technician', id, NULL, phone_enc FROM technicians WHERE tenant_id = $1 AND id = ANY($3::uuid[])
+       UNION ALL
+       SELECT 'staff', id, email, phone_enc FROM staff_accounts
+        WHERE tenant_id = $1 AND disabled_at IS NULL AND ($4::boolean OR id = ANY($5::uuid[]))
+       ORDER BY 1, 2`,
+      [this.tenantId, ids('customer'), ids('technician'), allStaff, ids('staff')],
+    );
+    const table = { customer: 'customers', technician: 'technicians', staff: 'staff_accounts' } as const;
+    return rows.map((r) => ({
+      recipient: { type: r.type, id: r.id },
+      contact: { email: r.email, phoneEnc: r.phoneEnc, phoneTable: table[r.type] },
+    }));
+  }
+
   async contact(r: Recipient): Promise<RecipientContact | null> {
     switch (r.type) {
       case 'staff': {
