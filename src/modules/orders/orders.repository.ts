@@ -255,10 +255,11 @@ export class OrdersRepository {
 
   /** Locks the order row for the rest of the transaction; null when it does not exist here. */
   async lock(id: string): Promise<Order | null> {
-    const rows = await this.db.$queryRaw<Array<{ id: string }>>`
-      SELECT id FROM orders WHERE tenant_id = ${this.tenantId}::uuid AND id = ${id}::uuid FOR UPDATE`;
-    if (rows.length === 0) return null;
-    return this.db.order.findUnique({ where: { tenantId_id: { tenantId: this.tenantId, id } } });
+    const rows = await this.tenantContext.query<Order>(
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE tenant_id = $1::uuid AND id = $2::uuid FOR UPDATE`,
+      [this.tenantId, id],
+    );
+    return rows[0] ?? null;
   }
 
   update(id: string, data: Prisma.OrderUncheckedUpdateInput): Promise<Order> {
