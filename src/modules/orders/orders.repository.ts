@@ -72,16 +72,50 @@ export interface BookingInputs {
   settings: Pick<OrderSettings, 'orderNumberPrefix' | 'unpaidTimeoutMinutes' | 'reminderMinutesBefore'> | null;
 }
 
-export const ORDER_COLUMNS = `tenant_id AS "tenantId", id, order_no AS "orderNo", customer_id AS "customerId",
-  quote_id AS "quoteId", status, payment_method AS "paymentMethod", service_id AS "serviceId",
-  service_name AS "serviceName", duration_minutes AS "durationMinutes", total_minutes AS "totalMinutes",
-  technician_id AS "technicianId", hold_id AS "holdId", start_at AS "startAt", end_at AS "endAt", lines,
-  subtotal_fen AS "subtotalFen", adjustments_fen AS "adjustmentsFen", total_fen AS "totalFen", paid_fen AS "paidFen",
-  refunded_fen AS "refundedFen", address_enc AS "addressEnc", address_kind AS "addressKind",
-  address_lat AS "addressLat", address_lng AS "addressLng", contact_phone_masked AS "contactPhoneMasked", notes,
-  idempotency_key AS "idempotencyKey", request_hash AS "requestHash", payment_due_at AS "paymentDueAt",
-  payment_id AS "paymentId", paid_at AS "paidAt", cancelled_at AS "cancelledAt", cancel_reason AS "cancelReason",
-  created_at AS "createdAt", updated_at AS "updatedAt"`;
+/** Every column of `orders` (camelCase field → column); all follow the snake_case rule. */
+const ORDER_FIELDS = [
+  'tenantId',
+  'id',
+  'orderNo',
+  'customerId',
+  'quoteId',
+  'status',
+  'paymentMethod',
+  'serviceId',
+  'serviceName',
+  'durationMinutes',
+  'totalMinutes',
+  'technicianId',
+  'holdId',
+  'startAt',
+  'endAt',
+  'lines',
+  'subtotalFen',
+  'adjustmentsFen',
+  'totalFen',
+  'paidFen',
+  'refundedFen',
+  'addressEnc',
+  'addressKind',
+  'addressLat',
+  'addressLng',
+  'contactPhoneMasked',
+  'notes',
+  'idempotencyKey',
+  'requestHash',
+  'paymentDueAt',
+  'paymentId',
+  'paidAt',
+  'cancelledAt',
+  'cancelReason',
+  'createdAt',
+  'updatedAt',
+] as const satisfies ReadonlyArray<keyof Order>;
+const column = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const SETTABLE = new Set<string>(ORDER_FIELDS.filter((f) => !['tenantId', 'id', 'createdAt', 'updatedAt'].includes(f)));
+
+/** The select list giving rows the Order type's field names. */
+export const ORDER_COLUMNS = ORDER_FIELDS.map((f) => (column(f) === f ? f : `${column(f)} AS "${f}"`)).join(', ');
 
 // One row; each part is a keyed lookup on the tenant's own rows (RLS applies as well).
 const BOOKING_INPUTS = `
@@ -258,6 +292,44 @@ export class OrdersRepository {
     const rows = await this.tenantContext.query<Order>(
       `SELECT ${ORDER_COLUMNS} FROM orders WHERE tenant_id = $1::uuid AND id = $2::uuid FOR UPDATE`,
       [this.tenantId, id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * A transition's write in one statement: the order's changed columns and its event. Only for a
+   * patch of plain values (text, numbers, booleans, dates, null); returns null for anything else
+   * (increments, JSON), and the caller then uses update() and insertEvent().
+   */
+  async updateWithEvent(
+    id: string,
+    patch: Prisma.OrderUncheckedUpdateInput,
+    e: Omit<NewOrderEvent, 'orderId'>,
+  ): Promise<Order | null> {
+    const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
+    const plain = (v: unknown) => v === null || v instanceof Date || ['string', 'number', 'boolean'].includes(typeof v);
+    if (entries.some(([k, v]) => !SETTABLE.has(k) || !plain(v))) return null;
+    const sets = entries.map(([k], i) => `${column(k)} = $${i + 3}`).join(', ');
+    const n = entries.length + 3;
+    const rows = await this.tenantContext.query<Order>(
+      `WITH u AS (UPDATE orders SET ${sets} WHERE tenant_id = $1::uuid AND id = $2::uuid RETURNING *),
+            e AS (INSERT INTO order_events (tenant_id, order_id, event, from_status, to_status, actor_type, actor_id,
+                                            reason, details)
+                  SELECT u.tenant_id, u.id, $${n}, $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}::jsonb
+                    FROM u)
+       SELECT ${ORDER_COLUMNS} FROM u`,
+      [
+        this.tenantId,
+        id,
+        ...entries.map(([, v]) => v),
+        e.event,
+        e.fromStatus,
+        e.toStatus,
+        e.actorType,
+        e.actorId ?? null,
+        e.reason ?? null,
+        JSON.stringify(e.details ?? {}),
+      ],
     );
     return rows[0] ?? null;
   }
