@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type pg from 'pg';
 import type { Db, PrismaClient } from './prisma';
@@ -14,6 +15,18 @@ interface Scope {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const statementNames = new Map<string, string>();
+
+/** A stable prepared-statement name per SQL text (the texts are the code's own constants). */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `tc_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
 
 export class MissingTenantContextError extends Error {
   constructor() {
@@ -143,7 +156,11 @@ export class TenantContext {
   async query<R extends object = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<R[]> {
     const scope = this.als.getStore();
     if (!scope) throw new MissingTenantContextError();
-    if (scope.sql) return (await scope.sql.query<R & pg.QueryResultRow>(text, [...params])).rows;
+    if (scope.sql) {
+      // Named, so each pooled connection parses and plans a hot statement once, not every time.
+      const name = statementName(text);
+      return (await scope.sql.query<R & pg.QueryResultRow>({ name, text, values: [...params] })).rows;
+    }
     return scope.db!.$queryRawUnsafe<R[]>(text, ...params);
   }
 
