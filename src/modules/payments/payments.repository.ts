@@ -179,8 +179,27 @@ export class PaymentsRepository {
     return rows[0] ?? null;
   }
 
-  findByOutTradeNo(outTradeNo: string): Promise<Payment | null> {
-    return this.db.payment.findFirst({ where: { outTradeNo } });
+  async findByOutTradeNo(outTradeNo: string): Promise<Payment | null> {
+    const rows = await this.tenantContext.query<Payment>(
+      `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE tenant_id = $1::uuid AND out_trade_no = $2`,
+      [this.tenantContext.tenantId(), outTradeNo],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A provider's success applied: status, its trade number, when, and the counter of the source. */
+  async markSucceeded(
+    id: string,
+    source: 'callback' | 'query',
+    providerTradeNo: string | null,
+    paidAt: Date,
+  ): Promise<void> {
+    const counter = source === 'callback' ? 'callback_count' : 'query_count';
+    await this.tenantContext.query(
+      `UPDATE payments SET ${counter} = ${counter} + 1, status = 'succeeded', provider_trade_no = $3, paid_at = $4
+        WHERE tenant_id = $1::uuid AND id = $2::uuid`,
+      [this.tenantContext.tenantId(), id, providerTradeNo, paidAt],
+    );
   }
 
   update(id: string, data: Prisma.PaymentUncheckedUpdateManyInput): Promise<Payment> {
@@ -198,7 +217,23 @@ export class PaymentsRepository {
   }
 
   async logCallback(e: CallbackLogEntry): Promise<void> {
-    await this.db.paymentCallback.create({ data: { ...e, tenantId: this.tenantContext.tenantId() } });
+    await this.tenantContext.query(
+      `INSERT INTO payment_callbacks (tenant_id, provider, source, payment_id, out_trade_no, outcome, reason,
+                                      body_sha256, received_at, refund_id)
+       VALUES ($1::uuid, $2, $3, $4::uuid, $5, $6, $7, $8, $9, $10::uuid)`,
+      [
+        this.tenantContext.tenantId(),
+        e.provider,
+        e.source,
+        e.paymentId,
+        e.outTradeNo,
+        e.outcome,
+        e.reason,
+        e.bodySha256,
+        new Date(),
+        e.refundId ?? null,
+      ],
+    );
   }
 
   /** Fen of this payment refunded or on its way back (refunds approved, processing or succeeded). */
