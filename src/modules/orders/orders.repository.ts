@@ -3,7 +3,6 @@ import type { Order, OrderEvent, OrderSettings, Prisma, RefundRequest } from '..
 import { TenantContext } from '../../platform/database/tenant-context';
 import { CurrentStore } from '../../platform/tenancy/current-store';
 
-export type NewOrder = Omit<Prisma.OrderUncheckedCreateInput, 'tenantId'>;
 export type NewOrderEvent = Omit<Prisma.OrderEventUncheckedCreateInput, 'tenantId' | 'id' | 'createdAt'>;
 
 /** A booked order as inserted (booking path). */
@@ -200,26 +199,43 @@ export class OrdersRepository {
     return rows[0] ?? null;
   }
 
-  /** Inserts the order and its first event in one statement; returns the order row. */
-  async insertWithEvent(o: BookedOrder, e: Omit<NewOrderEvent, 'orderId' | 'toStatus'>): Promise<Order> {
+  /**
+   * Takes the next number of the store's local day (the counter row stays locked until commit, so
+   * numbers are gap-free), inserts the order and its first event — one statement, so the counter
+   * lock is held for no extra round trip. The number is `{numberPrefix}-{seq, ≥ 4 digits}` as
+   * formatOrderNumber writes it; the event's details get `orderNo`.
+   */
+  async insertWithEvent(
+    o: Omit<BookedOrder, 'orderNo'>,
+    numbering: { localDate: string; numberPrefix: string },
+    e: Omit<NewOrderEvent, 'orderId' | 'toStatus'>,
+  ): Promise<Order> {
     const rows = await this.tenantContext.query<Order>(
-      `WITH o AS (
+      `WITH seq AS (
+         INSERT INTO order_number_counters (tenant_id, local_date, last_seq) VALUES ($1::uuid, $34::date, 1)
+         ON CONFLICT (tenant_id, local_date) DO UPDATE SET last_seq = order_number_counters.last_seq + 1
+         RETURNING last_seq::text AS n),
+       o AS (
          INSERT INTO orders (tenant_id, id, order_no, customer_id, quote_id, payment_method, service_id, service_name,
                              duration_minutes, total_minutes, technician_id, hold_id, start_at, end_at, lines,
                              subtotal_fen, adjustments_fen, total_fen, address_enc, address_kind, address_lat,
                              address_lng, contact_phone_masked, notes, idempotency_key, request_hash, payment_due_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18, $19, $20, $21,
-                 $22, $23, $24, $25, $26, $27)
+         SELECT $1, $2, $3 || '-' || CASE WHEN length(seq.n) >= 4 THEN seq.n ELSE lpad(seq.n, 4, '0') END,
+                $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18, $19, $20, $21, $22, $23,
+                $24, $25, $26, $27
+           FROM seq
          RETURNING *),
        e AS (
          INSERT INTO order_events (tenant_id, order_id, event, from_status, to_status, actor_type, actor_id, reason,
                                    details)
-         SELECT o.tenant_id, o.id, $28, $29, o.status, $30, $31, $32, $33::jsonb FROM o)
+         SELECT o.tenant_id, o.id, $28, $29, o.status, $30, $31, $32,
+                $33::jsonb || jsonb_build_object('orderNo', o.order_no)
+           FROM o)
        SELECT ${ORDER_COLUMNS} FROM o`,
       [
         this.tenantId,
         o.id,
-        o.orderNo,
+        numbering.numberPrefix,
         o.customerId,
         o.quoteId,
         o.paymentMethod,
@@ -250,6 +266,7 @@ export class OrdersRepository {
         e.actorId ?? null,
         e.reason ?? null,
         JSON.stringify(e.details ?? {}),
+        numbering.localDate,
       ],
     );
     return rows[0]!;
@@ -269,22 +286,6 @@ export class OrdersRepository {
   async store(): Promise<{ slug: string; timezone: string }> {
     const { slug, timezone } = await this.currentStore.info();
     return { slug, timezone };
-  }
-
-  /** Next number of the store's local day; the row lock keeps it gap-free until commit. */
-  async nextSequence(localDate: string): Promise<number> {
-    const rows = await this.tenantContext.query<{ last_seq: number }>(
-      `INSERT INTO order_number_counters (tenant_id, local_date, last_seq)
-       VALUES ($1::uuid, $2::date, 1)
-       ON CONFLICT (tenant_id, local_date) DO UPDATE SET last_seq = order_number_counters.last_seq + 1
-       RETURNING last_seq`,
-      [this.tenantId, localDate],
-    );
-    return Number(rows[0]!.last_seq);
-  }
-
-  create(data: NewOrder): Promise<Order> {
-    return this.db.order.create({ data: { ...data, tenantId: this.tenantId } });
   }
 
   /** Locks the order row for the rest of the transaction; null when it does not exist here. */

@@ -12,7 +12,7 @@ import { BusyTimeService } from '../scheduling/busy-time.service';
 import { startAtError } from './booking-window';
 import type { CreateOrderDto, ListOrdersQuery, OrderDto } from './dto/order.dto';
 import { orderActorOf } from './order-actor';
-import { defaultPrefix, formatOrderNumber, localDateOf } from './order-number';
+import { defaultPrefix, localDateOf, orderNumberPrefix } from './order-number';
 import { effectiveSettings } from './order-settings';
 import { OrderTimersService } from './order-timers.service';
 import { OrderTransitions } from './order-transitions.service';
@@ -123,22 +123,19 @@ export class OrdersService {
         : undefined,
     ]);
 
-    // From here to commit, concurrent bookings of the store wait on the counter row: keep it short.
-    const localDate = localDateOf(now, store.timezone);
-    const seq = await this.repo.nextSequence(localDate);
     const snapshot: AddressSnapshot = {
       contactName: address.contactName,
       phone: this.cipher.decrypt(address.phoneEnc, ADDRESS_PHONE_AAD(tenantId)),
       addressText: address.addressText,
       houseNumber: address.houseNumber,
     };
-
     const who = orderActorOf(actor);
-    const orderNo = formatOrderNumber(settings.orderNumberPrefix ?? defaultPrefix(store.slug), localDate, seq);
+    const localDate = localDateOf(now, store.timezone);
+    // The day's number, the order and its event in one statement: concurrent bookings of the
+    // store wait on the counter row from there to commit, one round trip.
     let order = await this.repo.insertWithEvent(
       {
         id: orderId,
-        orderNo,
         customerId: actor.id,
         quoteId: quote.id,
         paymentMethod: body.paymentMethod,
@@ -165,12 +162,16 @@ export class OrdersService {
         paymentDueAt,
       },
       {
+        localDate,
+        numberPrefix: orderNumberPrefix(settings.orderNumberPrefix ?? defaultPrefix(store.slug), localDate),
+      },
+      {
         event: 'place',
         fromStatus: 'new',
         actorType: who.type,
         actorId: who.id,
         reason: null,
-        details: { orderNo, totalFen: quote.totalFen, paymentMethod: body.paymentMethod },
+        details: { totalFen: quote.totalFen, paymentMethod: body.paymentMethod },
       },
     );
     if (onArrival) {
