@@ -12,7 +12,7 @@ import { orderCustomer, orderStore, orderTechnician, tomorrowAt, type OrderStore
  * technician → sandbox pay → checkout confirmation. Pins a budget per step so a change that adds
  * statements to the hot path fails here instead of only in the bench.
  */
-const BUDGET = { quote: 4, order: 6, pay: 6, confirm: 17 } as const;
+const BUDGET = { quote: 4, order: 6, pay: 6, confirm: 16 } as const;
 
 describe('order money path: SQL round trips', () => {
   let db: TestDatabase;
@@ -105,6 +105,14 @@ describe('order money path: SQL round trips', () => {
     process.stdout.write(`round trips per step ${JSON.stringify(summary)}, total ${total}\n`);
     for (const step of Object.keys(BUDGET) as Array<keyof typeof BUDGET>) {
       expect(counts[step].length, `${step}: ${counts[step].join(' | ')}`).toBeLessThanOrEqual(BUDGET[step]);
+      // each step is one plain-pg unit of work (BEGIN and the tenant setting in one round trip),
+      // not a Prisma transaction, and the confirmation did not have to start over in one
+      expect(counts[step][0], step).toMatch(/^BEGIN; SELECT set_config\('app\.tenant_id'/);
+      expect(
+        counts[step].filter((q) => q.startsWith('BEGIN')),
+        step,
+      ).toHaveLength(1);
+      expect(counts[step], step).not.toContain('ROLLBACK');
     }
   });
 });

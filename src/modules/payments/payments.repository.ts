@@ -169,13 +169,10 @@ export class PaymentsRepository {
 
   /** Locks and reads the payment in one statement (callbacks are the hot path). */
   async lockByOutTradeNo(outTradeNo: string): Promise<Payment | null> {
-    const rows = await this.db.$queryRaw<Payment[]>`
-      SELECT tenant_id AS "tenantId", id, order_id AS "orderId", extension_id AS "extensionId", kind, provider,
-             channel, out_trade_no AS "outTradeNo", amount_fen AS "amountFen", currency, status,
-             provider_trade_no AS "providerTradeNo", merchant_id AS "merchantId", customer_id AS "customerId",
-             paid_at AS "paidAt", callback_count AS "callbackCount", query_count AS "queryCount",
-             created_at AS "createdAt", updated_at AS "updatedAt"
-        FROM payments WHERE out_trade_no = ${outTradeNo} FOR UPDATE`;
+    const rows = await this.tenantContext.query<Payment>(
+      `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE tenant_id = $1::uuid AND out_trade_no = $2 FOR UPDATE`,
+      [this.tenantContext.tenantId(), outTradeNo],
+    );
     return rows[0] ?? null;
   }
 

@@ -28,6 +28,13 @@ function statementName(text: string): string {
   return name;
 }
 
+/** Prisma (db()) was asked for inside a runSql unit of work. */
+export class SqlOnlyUnitOfWorkError extends Error {
+  constructor() {
+    super('this unit of work is SQL-only (runSql): use sql()');
+  }
+}
+
 export class MissingTenantContextError extends Error {
   constructor() {
     super('No tenant context: tenant data may only be touched inside TenantContext.run()');
@@ -56,7 +63,7 @@ export class TenantContext {
     if (current) {
       // Nested use joins the open unit of work; a different tenant inside it is a bug.
       if (current.tenantId !== tenantId) throw new Error('cannot switch tenant inside a tenant context');
-      if (!current.db) throw new Error('cannot open a Prisma unit of work inside a runSql one');
+      if (!current.db) throw new SqlOnlyUnitOfWorkError(); // a Prisma unit of work cannot join a runSql one
       return work(current.db);
     }
     const afterCommit: Scope['afterCommit'] = [];
@@ -124,7 +131,7 @@ export class TenantContext {
   db(): Db {
     const scope = this.als.getStore();
     if (!scope) throw new MissingTenantContextError();
-    if (!scope.db) throw new Error('this unit of work is SQL-only (runSql): use sql()');
+    if (!scope.db) throw new SqlOnlyUnitOfWorkError();
     return scope.db;
   }
 
@@ -162,6 +169,21 @@ export class TenantContext {
       return (await scope.sql.query<R & pg.QueryResultRow>({ name, text, values: [...params] })).rows;
     }
     return scope.db!.$queryRawUnsafe<R[]>(text, ...params);
+  }
+
+  /**
+   * For work that is usually plain SQL but may, in rarer cases, reach code that needs Prisma:
+   * tries it in runSql(); if it asks for db(), that attempt rolls back (nothing committed, its
+   * after-commit hooks dropped) and the whole work runs again in run(). The work must therefore
+   * be safe to start over — no side effects outside the database except through afterCommit.
+   */
+  async runSqlElseRun<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.runSql(tenantId, () => work());
+    } catch (e) {
+      if (!(e instanceof SqlOnlyUnitOfWorkError)) throw e;
+      return this.run(tenantId, () => work());
+    }
   }
 
   /** True inside a runSql unit of work (repositories that serve both paths branch on it). */
