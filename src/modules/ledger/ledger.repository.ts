@@ -21,21 +21,30 @@ export class LedgerRepository {
    * Inserts the transaction and its lines in ONE statement; a transaction with the same (kind,
    * reference) already there makes it insert nothing and return null (posted once, whoever asks).
    */
+  /** Either kind of unit of work. */
   async insertOnce(p: Posting): Promise<string | null> {
-    const tenantId = this.tenantContext.tenantId();
-    const rows = await this.db.$queryRaw<{ id: string }[]>`
-      WITH tx AS (
-        INSERT INTO journal_transactions (tenant_id, kind, order_id, reference, memo)
-        VALUES (${tenantId}::uuid, ${p.kind}, ${p.orderId ?? null}::uuid, ${p.reference ?? null}, ${p.memo})
-        ON CONFLICT (tenant_id, kind, reference) WHERE reference IS NOT NULL DO NOTHING
-        RETURNING id
-      ), lines AS (
-        INSERT INTO journal_entries (tenant_id, transaction_id, line_no, account, amount_fen)
-        SELECT ${tenantId}::uuid, tx.id, l.line_no::int, l.account, l.amount_fen
-          FROM tx, unnest(${p.lines.map((l) => l.account)}::text[], ${p.lines.map((l) => BigInt(l.amountFen))}::bigint[])
-               WITH ORDINALITY AS l(account, amount_fen, line_no)
-      )
-      SELECT id FROM tx`;
+    const rows = await this.tenantContext.query<{ id: string }>(
+      `WITH tx AS (
+         INSERT INTO journal_transactions (tenant_id, kind, order_id, reference, memo)
+         VALUES ($1::uuid, $2, $3::uuid, $4, $5)
+         ON CONFLICT (tenant_id, kind, reference) WHERE reference IS NOT NULL DO NOTHING
+         RETURNING id
+       ), lines AS (
+         INSERT INTO journal_entries (tenant_id, transaction_id, line_no, account, amount_fen)
+         SELECT $1::uuid, tx.id, l.line_no::int, l.account, l.amount_fen
+           FROM tx, unnest($6::text[], $7::bigint[]) WITH ORDINALITY AS l(account, amount_fen, line_no)
+       )
+       SELECT id FROM tx`,
+      [
+        this.tenantContext.tenantId(),
+        p.kind,
+        p.orderId ?? null,
+        p.reference ?? null,
+        p.memo,
+        p.lines.map((l) => l.account),
+        p.lines.map((l) => String(l.amountFen)),
+      ],
+    );
     return rows[0]?.id ?? null;
   }
 

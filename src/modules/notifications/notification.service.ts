@@ -3,7 +3,7 @@ import type { Notification, Prisma } from '../../generated/prisma/client';
 import { TenantContext } from '../../platform/database/tenant-context';
 import { escapeHtml } from '../../platform/mail/mail-templates';
 import { JobQueue } from '../../platform/queue/job-queue';
-import { RealtimeHub } from '../../platform/realtime/realtime-hub';
+import { RealtimeHub, type RealtimeEvent } from '../../platform/realtime/realtime-hub';
 import { type NotificationChannel, type Recipient, personalTopic } from './notification-recipient';
 import {
   notificationLocale,
@@ -21,6 +21,9 @@ export interface NotifyRequest<N extends NotificationTemplateName> {
   channels: readonly NotificationChannel[];
   orderId?: string | null;
 }
+
+/** A notice for one recipient, or for every active staff member of the store. */
+export type AnyNotice = Omit<NotifyRequest<NotificationTemplateName>, 'recipient'> & { recipient: Recipient | 'staff' };
 
 /**
  * The one way to tell someone something. Inside the caller's unit of work it writes the in-app
@@ -52,41 +55,77 @@ export class NotificationService {
     return (await this.deliver(staff, req)).length;
   }
 
-  private async deliver<N extends NotificationTemplateName>(
+  /**
+   * Several notices at once (an order transition's customer + technician + staff notices): one
+   * contact lookup, one insert, one Redis pipeline of live pushes after the commit, whatever the
+   * number of recipients. Same rows and deliveries as notify / notifyStaff one by one.
+   */
+  async notifyAll(notices: readonly AnyNotice[]): Promise<Notification[]> {
+    if (notices.length === 0) return [];
+    const direct = notices.flatMap((n) => (n.recipient === 'staff' ? [] : [n.recipient]));
+    const found = await this.repo.contacts(
+      direct,
+      notices.some((n) => n.recipient === 'staff'),
+    );
+    const key = (r: Recipient) => `${r.type}:${r.id}`;
+    const byKey = new Map(found.map((f) => [key(f.recipient), f]));
+    const staff = found.filter((f) => f.recipient.type === 'staff');
+    return this.deliverAll(
+      notices.map((n) => {
+        const { recipient, ...req } = n;
+        const targets = recipient === 'staff' ? staff : [byKey.get(key(recipient))].filter((t) => t !== undefined);
+        return { targets, req };
+      }),
+    );
+  }
+
+  private deliver<N extends NotificationTemplateName>(
     targets: Array<{ recipient: Recipient; contact: RecipientContact }>,
     req: Omit<NotifyRequest<N>, 'recipient'>,
   ): Promise<Notification[]> {
-    if (targets.length === 0) return [];
+    return this.deliverAll([{ targets, req }]);
+  }
+
+  private async deliverAll(
+    batches: Array<{
+      targets: Array<{ recipient: Recipient; contact: RecipientContact }>;
+      req: Omit<NotifyRequest<NotificationTemplateName>, 'recipient'>;
+    }>,
+  ): Promise<Notification[]> {
+    if (batches.every((b) => b.targets.length === 0)) return [];
     const tenantId = this.tenantContext.tenantId();
     const store = await this.repo.store();
     const locale = notificationLocale(store?.locale);
-    const { title, body } = renderNotification(req.template, locale, req.params);
-    const plans = targets.map(({ recipient, contact }) => {
-      const email = req.channels.includes('email') && contact.email ? contact.email : null;
-      const sms = req.channels.includes('sms') && contact.phoneEnc !== null;
-      const channels: NotificationChannel[] = [
-        'in_app',
-        ...(email ? ['email' as const] : []),
-        ...(sms ? ['sms' as const] : []),
-      ];
-      return { recipient, email, sms, channels };
+    const plans = batches.flatMap(({ targets, req }) => {
+      const { title, body } = renderNotification(req.template, locale, req.params);
+      return targets.map(({ recipient, contact }) => {
+        const email = req.channels.includes('email') && contact.email ? contact.email : null;
+        const sms = req.channels.includes('sms') && contact.phoneEnc !== null;
+        const channels: NotificationChannel[] = [
+          'in_app',
+          ...(email ? ['email' as const] : []),
+          ...(sms ? ['sms' as const] : []),
+        ];
+        return { req, title, body, recipient, email, sms, channels };
+      });
     });
     const rows = await this.repo.insertMany(
       plans.map((p) => ({
         recipientType: p.recipient.type,
         recipientId: p.recipient.id,
-        template: req.template,
-        params: req.params as unknown as Prisma.InputJsonValue,
+        template: p.req.template,
+        params: p.req.params as unknown as Prisma.InputJsonValue,
         locale,
-        title,
-        body,
+        title: p.title,
+        body: p.body,
         channels: p.channels,
-        orderId: req.orderId ?? null,
+        orderId: p.req.orderId ?? null,
       })),
     );
     // Queueing and publishing wait for the commit (after-commit hooks): no database time here.
+    const pushes: Array<{ topic: string; event: RealtimeEvent }> = [];
     for (const [k, row] of rows.entries()) {
-      const p = plans[k]!;
+      const { req, title, body, ...p } = plans[k]!;
       if (p.email) {
         await this.jobs.enqueue('mail.send', {
           to: p.email,
@@ -98,19 +137,23 @@ export class NotificationService {
       }
       if (p.sms) await this.jobs.enqueue('notification.sms', { tenantId, notificationId: row.id });
       if (req.channels.includes('in_app')) {
-        await this.hub.publish(tenantId, personalTopic(p.recipient), {
-          type: 'notification',
-          data: {
-            id: row.id,
-            template: row.template,
-            title,
-            body,
-            orderId: row.orderId,
-            createdAt: row.createdAt.toISOString(),
+        pushes.push({
+          topic: personalTopic(p.recipient),
+          event: {
+            type: 'notification',
+            data: {
+              id: row.id,
+              template: row.template,
+              title,
+              body,
+              orderId: row.orderId,
+              createdAt: row.createdAt.toISOString(),
+            },
           },
         });
       }
     }
+    await this.hub.publishAll(tenantId, pushes);
     return rows;
   }
 }

@@ -40,7 +40,34 @@ export class NotificationsRepository {
 
   /** Rows come back in input order (one INSERT … RETURNING). */
   insertMany(data: NewNotification[]): Promise<Notification[]> {
-    return this.db.notification.createManyAndReturn({ data: data.map((d) => ({ ...d, tenantId: this.tenantId })) });
+    if (data.length === 0) return Promise.resolve([]);
+    // One multi-row INSERT (either unit of work); RETURNING gives the rows in VALUES order.
+    const values = data.map((_, i) => {
+      const b = i * 9 + 1;
+      return `($1::uuid, $${b + 1}, $${b + 2}::uuid, $${b + 3}, $${b + 4}::jsonb, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}::text[], $${b + 9}::uuid)`;
+    });
+    return this.tenantContext.query<Notification>(
+      `INSERT INTO notifications (tenant_id, recipient_type, recipient_id, template, params, locale, title, body,
+                                  channels, order_id)
+       VALUES ${values.join(', ')}
+       RETURNING tenant_id AS "tenantId", id, recipient_type AS "recipientType", recipient_id AS "recipientId",
+                 template, params, locale, title, body, channels, order_id AS "orderId", read_at AS "readAt",
+                 created_at AS "createdAt"`,
+      [
+        this.tenantId,
+        ...data.flatMap((d) => [
+          d.recipientType,
+          d.recipientId,
+          d.template,
+          JSON.stringify(d.params ?? {}),
+          d.locale,
+          d.title,
+          d.body,
+          d.channels ?? ['in_app'],
+          d.orderId ?? null,
+        ]),
+      ],
+    );
   }
 
   /** Whether any of these notices of the order was written at or after `since`. */
@@ -66,6 +93,38 @@ export class NotificationsRepository {
     return rows.map((s) => ({
       recipient: { type: 'staff', id: s.id },
       contact: { email: s.email, phoneEnc: s.phoneEnc, phoneTable: 'staff_accounts' },
+    }));
+  }
+
+  /**
+   * The contacts of several recipients, and of every active staff member when `allStaff`, in one
+   * statement (either unit of work). Unknown or disabled recipients are simply absent.
+   */
+  async contacts(
+    recipients: readonly Recipient[],
+    allStaff: boolean,
+  ): Promise<Array<{ recipient: Recipient; contact: RecipientContact }>> {
+    const ids = (type: Recipient['type']) => recipients.filter((r) => r.type === type).map((r) => r.id);
+    const rows = await this.tenantContext.query<{
+      type: Recipient['type'];
+      id: string;
+      email: string | null;
+      phoneEnc: Uint8Array | null;
+    }>(
+      `SELECT 'customer' AS type, id, NULL::text AS email, phone_enc AS "phoneEnc"
+         FROM customers WHERE tenant_id = $1 AND id = ANY($2::uuid[])
+       UNION ALL
+       SELECT 'technician', id, NULL, phone_enc FROM technicians WHERE tenant_id = $1 AND id = ANY($3::uuid[])
+       UNION ALL
+       SELECT 'staff', id, email, phone_enc FROM staff_accounts
+        WHERE tenant_id = $1 AND disabled_at IS NULL AND ($4::boolean OR id = ANY($5::uuid[]))
+       ORDER BY 1, 2`,
+      [this.tenantId, ids('customer'), ids('technician'), allStaff, ids('staff')],
+    );
+    const table = { customer: 'customers', technician: 'technicians', staff: 'staff_accounts' } as const;
+    return rows.map((r) => ({
+      recipient: { type: r.type, id: r.id },
+      contact: { email: r.email, phoneEnc: r.phoneEnc, phoneTable: table[r.type] },
     }));
   }
 
@@ -97,10 +156,10 @@ export class NotificationsRepository {
 
   /** What customers call a technician: the display name, else 李技师 from the legal name. */
   async technicianLabel(id: string): Promise<string | null> {
-    const t = await this.db.technician.findUnique({
-      where: { tenantId_id: { tenantId: this.tenantId, id } },
-      select: { displayName: true, name: true },
-    });
+    const [t] = await this.tenantContext.query<{ displayName: string | null; name: string | null }>(
+      `SELECT display_name AS "displayName", name FROM technicians WHERE tenant_id = $1::uuid AND id = $2::uuid`,
+      [this.tenantId, id],
+    );
     if (!t) return null;
     return t.displayName ?? (t.name ? defaultDisplayName(t.name) : null);
   }

@@ -47,7 +47,10 @@ export class OrderStatusBroadcaster {
     // past payment (unpaid timeout) was never theirs to see.
     const neverPaid = change.from === 'pending_payment' && change.to === 'cancelled';
     if (order.technicianId && !neverPaid) topics.push(`technician:${order.technicianId}`);
-    for (const topic of topics) await this.hub.publish(tenantId, topic, { type: 'order.status', data });
+    await this.hub.publishAll(
+      tenantId,
+      topics.map((topic) => ({ topic, event: { type: 'order.status', data } })),
+    );
     await this.notifyChange(order, change);
   }
 
@@ -76,10 +79,14 @@ export class OrderStatusBroadcaster {
     const plan = planOrderNotices(change, facts);
     const templates = plan.map((n) => n.template);
     if (onceSince && (await this.repo.orderNoticeWrittenSince(order.id, templates, onceSince))) return;
-    for (const notice of plan) {
-      const req = { template: notice.template, params: notice.params, channels: notice.channels, orderId: order.id };
-      if (notice.to === 'staff') await this.notifications.notifyStaff(req);
-      else await this.notifications.notify({ ...req, recipient: notice.to });
-    }
+    await this.notifications.notifyAll(
+      plan.map((notice) => ({
+        recipient: notice.to,
+        template: notice.template,
+        params: notice.params,
+        channels: notice.channels,
+        orderId: order.id,
+      })),
+    );
   }
 }

@@ -6,7 +6,12 @@ import { DateTime } from 'luxon';
  * the order's own transaction (gap-free: a rolled-back order gives its number back).
  */
 export function formatOrderNumber(prefix: string, localDate: string, seq: number): string {
-  return `${prefix}${localDate.replaceAll('-', '')}-${String(seq).padStart(4, '0')}`;
+  return `${orderNumberPrefix(prefix, localDate)}-${String(seq).padStart(4, '0')}`;
+}
+
+/** The part before the sequence (booking adds `-{seq}` in SQL, padded to 4 digits the same way). */
+export function orderNumberPrefix(prefix: string, localDate: string): string {
+  return `${prefix}${localDate.replaceAll('-', '')}`;
 }
 
 /** `YYYY-MM-DD` of `at` in the store's zone. */

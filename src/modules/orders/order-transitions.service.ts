@@ -59,9 +59,8 @@ export class OrderTransitions {
         event,
       });
     }
-    const updated = await this.repo.update(order.id, { ...opts.patch, status: to });
-    await this.repo.insertEvent({
-      orderId: order.id,
+    const patch = { ...opts.patch, status: to };
+    const e = {
       event,
       fromStatus: from,
       toStatus: to,
@@ -69,7 +68,13 @@ export class OrderTransitions {
       actorId: actor.id,
       reason: reason ?? null,
       details: (opts.details ?? {}) as Prisma.InputJsonValue,
-    });
+    };
+    // One statement for the usual plain-value patch; update + insert otherwise (increments …).
+    let updated = await this.repo.updateWithEvent(order.id, patch, e);
+    if (!updated) {
+      updated = await this.repo.update(order.id, patch);
+      await this.repo.insertEvent({ orderId: order.id, ...e });
+    }
     await this.broadcaster?.changed(updated, { event, from, to, details: opts.details ?? {} });
     if (to === 'cancelled' && updated.technicianId) await this.busy.releaseByReference(updated.id);
     if (to === 'in_service' && from !== 'in_service') await this.scheduleOverrunCheck(updated);

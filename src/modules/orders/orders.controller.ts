@@ -30,8 +30,9 @@ import type { FastifyReply } from 'fastify';
 import type { Actor } from '../../platform/auth/actor';
 import type { AppAbility } from '../../platform/authz/app-ability';
 import { CheckPolicies } from '../../platform/authz/check-policies';
-import { CurrentActor, type AppRequest } from '../../platform/http/request-context';
-import { TenantScoped } from '../../platform/http/route-metadata';
+import { CurrentActor, CurrentTenant, type AppRequest } from '../../platform/http/request-context';
+import { NoTransaction, TenantScoped } from '../../platform/http/route-metadata';
+import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
 import {
   CancelOrderDto,
   CancelResultDto,
@@ -81,6 +82,7 @@ export class OrdersController {
 
   @Post()
   @HttpCode(201)
+  @NoTransaction() // the service opens its own unit of work: plain SQL, or Prisma for pay on arrival
   @CheckPolicies((a) => a.can('create', 'Order'))
   @ApiOperation({
     summary:
@@ -101,11 +103,12 @@ export class OrdersController {
   @ApiForbiddenResponse({ description: 'not a customer of this store' })
   async create(
     @CurrentActor() actor: Actor,
+    @CurrentTenant() tenant: TenantInfo,
     @Headers('idempotency-key') rawKey: string | undefined,
     @Body() body: CreateOrderDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderDto> {
-    const { order, replayed } = await this.orders.create(actor, idempotencyKey(rawKey), body);
+    const { order, replayed } = await this.orders.create(tenant.id, actor, idempotencyKey(rawKey), body);
     if (replayed) void reply.header('Idempotent-Replayed', 'true');
     return order;
   }

@@ -1,25 +1,23 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GoneException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import type { Order, Prisma } from '../../generated/prisma/client';
+import type { Order, OrderSettings, Prisma } from '../../generated/prisma/client';
 import type { Actor } from '../../platform/auth/actor';
 import type { AppAbility } from '../../platform/authz/app-ability';
 import { accessibleBy } from '../../platform/authz/casl-prisma';
 import { FieldCipher } from '../../platform/crypto/field-cipher';
 import { TenantContext } from '../../platform/database/tenant-context';
-import { AddressesRepository } from '../addresses/addresses.repository';
 import { ADDRESS_PHONE_AAD } from '../addresses/addresses.service';
 import { PaymentMethodsService } from '../payments/payment-methods.service';
 import { BusyTimeService } from '../scheduling/busy-time.service';
 import { startAtError } from './booking-window';
 import type { CreateOrderDto, ListOrdersQuery, OrderDto } from './dto/order.dto';
 import { orderActorOf } from './order-actor';
-import { defaultPrefix, formatOrderNumber, localDateOf } from './order-number';
+import { defaultPrefix, localDateOf, orderNumberPrefix } from './order-number';
 import { effectiveSettings } from './order-settings';
 import { OrderTimersService } from './order-timers.service';
 import { OrderTransitions } from './order-transitions.service';
 import { ORDER_ADDRESS_AAD, orderView, type AddressSnapshot } from './order-view';
 import { OrdersRepository } from './orders.repository';
-import { QuotesRepository } from './quotes.repository';
 import { fieldError } from './quotes.service';
 
 export const orderNotFound = () => new NotFoundException({ code: 'ORDER_NOT_FOUND', message: 'order not found' });
@@ -42,8 +40,6 @@ export function requestHash(body: CreateOrderDto): Buffer {
 export class OrdersService {
   constructor(
     private readonly repo: OrdersRepository,
-    private readonly quotes: QuotesRepository,
-    private readonly addresses: AddressesRepository,
     private readonly busy: BusyTimeService,
     private readonly transitions: OrderTransitions,
     private readonly timers: OrderTimersService,
@@ -53,32 +49,41 @@ export class OrdersService {
   ) {}
 
   /**
-   * Books a quote. Everything happens in the request's one transaction: the idempotency lock,
+   * Books a quote in one unit of work of its own (the route opens none): the idempotency lock,
    * the technician's busy-time hold (the database's EXCLUDE constraint refuses overlaps → 409
    * SLOT_TAKEN, nothing written), timers, the gap-free order number, the order, its first event.
+   * Plain SQL on the pg path; pay on arrival goes through a Prisma transaction because its
+   * `confirm_unpaid` transition (and what hooks on it) does.
    */
-  async create(actor: Actor, key: string, body: CreateOrderDto, now = new Date()): Promise<CreatedOrder> {
+  create(tenantId: string, actor: Actor, key: string, body: CreateOrderDto, now = new Date()): Promise<CreatedOrder> {
+    const work = () => this.book(actor, key, body, now);
+    return body.paymentMethod === 'on_arrival'
+      ? this.tenantContext.run(tenantId, work)
+      : this.tenantContext.runSql(tenantId, work);
+  }
+
+  private async book(actor: Actor, key: string, body: CreateOrderDto, now: Date): Promise<CreatedOrder> {
     const hash = requestHash(body);
     await this.repo.lockIdempotencyKey(actor.id, key);
-    const previous = await this.repo.findByIdempotencyKey(actor.id, key);
-    if (previous) {
-      if (!Buffer.from(previous.requestHash).equals(hash)) {
+    const inputs = await this.repo.bookingInputs(actor.id, key, body.quoteId);
+    if (inputs.previousId) {
+      if (!Buffer.from(inputs.previousHash!).equals(hash)) {
         throw new UnprocessableEntityException({
           code: 'IDEMPOTENCY_KEY_REUSED',
           message: 'this Idempotency-Key was used for a different request',
         });
       }
-      return { order: orderView(previous), replayed: true };
+      return { order: orderView((await this.repo.findById(inputs.previousId))!), replayed: true };
     }
 
-    const quote = await this.quotes.find({ customerId: actor.id }, body.quoteId);
+    const quote = inputs.quote;
     if (!quote) throw fieldError('QUOTE_NOT_FOUND', 'quoteId', '报价不存在 / no such quote');
     if (quote.expiresAt.getTime() <= now.getTime()) {
       const message = '报价已过期，请重新下单 / the quote has expired, please get a new one';
       throw new GoneException({ code: 'QUOTE_EXPIRED', message, fields: [{ field: 'quoteId', messages: [message] }] });
     }
     if (quote.startAt.getTime() <= now.getTime()) throw startAtError('START_IN_PAST');
-    if (await this.repo.findByQuote(quote.id)) {
+    if (inputs.quoteUsed) {
       throw fieldError('QUOTE_ALREADY_USED', 'quoteId', '该报价已下单 / this quote has already been booked');
     }
     if (body.paymentMethod === 'on_arrival' && !(await this.paymentMethods.onArrivalEnabled())) {
@@ -88,7 +93,7 @@ export class OrdersService {
         '本店暂不支持到付 / this store does not take pay on arrival',
       );
     }
-    const address = await this.addresses.find(actor.id, quote.addressId);
+    const address = inputs.address;
     if (!address)
       throw fieldError('ADDRESS_NOT_FOUND', 'quoteId', '报价的地址已删除 / the quote’s address was removed');
 
@@ -104,65 +109,71 @@ export class OrdersService {
       holdId = hold.id;
     }
 
-    const settings = effectiveSettings(await this.repo.settings());
+    const settings = effectiveSettings(inputs.settings as OrderSettings | null);
     const store = await this.repo.store();
     const onArrival = body.paymentMethod === 'on_arrival';
     const paymentDueAt = onArrival ? null : new Date(now.getTime() + settings.unpaidTimeoutMinutes * 60_000);
     // Timers before the counter: Redis round trips stay outside the window in which this store's
     // day counter row is locked. If the transaction then fails, the handlers find no order and stop.
-    if (paymentDueAt) await this.timers.unpaidTimeout({ id: orderId }, paymentDueAt, now.getTime());
     const remindAt = new Date(quote.startAt.getTime() - settings.reminderMinutesBefore * 60_000);
-    if (remindAt.getTime() > now.getTime()) await this.timers.startReminder({ id: orderId }, remindAt, now.getTime());
+    await Promise.all([
+      paymentDueAt ? this.timers.unpaidTimeout({ id: orderId }, paymentDueAt, now.getTime()) : undefined,
+      remindAt.getTime() > now.getTime()
+        ? this.timers.startReminder({ id: orderId }, remindAt, now.getTime())
+        : undefined,
+    ]);
 
-    // From here to commit, concurrent bookings of the store wait on the counter row: keep it short.
-    const localDate = localDateOf(now, store.timezone);
-    const seq = await this.repo.nextSequence(localDate);
     const snapshot: AddressSnapshot = {
       contactName: address.contactName,
       phone: this.cipher.decrypt(address.phoneEnc, ADDRESS_PHONE_AAD(tenantId)),
       addressText: address.addressText,
       houseNumber: address.houseNumber,
     };
-
-    let order = await this.repo.create({
-      id: orderId,
-      orderNo: formatOrderNumber(settings.orderNumberPrefix ?? defaultPrefix(store.slug), localDate, seq),
-      customerId: actor.id,
-      quoteId: quote.id,
-      paymentMethod: body.paymentMethod,
-      serviceId: quote.serviceId,
-      serviceName: quote.serviceName,
-      durationMinutes: quote.durationMinutes,
-      totalMinutes: quote.totalMinutes,
-      technicianId: quote.technicianId,
-      holdId,
-      startAt: quote.startAt,
-      endAt: quote.endAt,
-      lines: quote.lines as Prisma.InputJsonValue,
-      subtotalFen: quote.subtotalFen,
-      adjustmentsFen: quote.adjustmentsFen,
-      totalFen: quote.totalFen,
-      addressEnc: new Uint8Array(this.cipher.encrypt(JSON.stringify(snapshot), ORDER_ADDRESS_AAD(tenantId))),
-      addressKind: address.kind,
-      addressLat: address.lat,
-      addressLng: address.lng,
-      contactPhoneMasked: address.phoneMasked,
-      notes: body.notes ?? null,
-      idempotencyKey: key,
-      requestHash: new Uint8Array(hash),
-      paymentDueAt,
-    });
     const who = orderActorOf(actor);
-    await this.repo.insertEvent({
-      orderId,
-      event: 'place',
-      fromStatus: 'new',
-      toStatus: order.status,
-      actorType: who.type,
-      actorId: who.id,
-      reason: null,
-      details: { orderNo: order.orderNo, totalFen: order.totalFen, paymentMethod: order.paymentMethod },
-    });
+    const localDate = localDateOf(now, store.timezone);
+    // The day's number, the order and its event in one statement: concurrent bookings of the
+    // store wait on the counter row from there to commit, one round trip.
+    let order = await this.repo.insertWithEvent(
+      {
+        id: orderId,
+        customerId: actor.id,
+        quoteId: quote.id,
+        paymentMethod: body.paymentMethod,
+        serviceId: quote.serviceId,
+        serviceName: quote.serviceName,
+        durationMinutes: quote.durationMinutes,
+        totalMinutes: quote.totalMinutes,
+        technicianId: quote.technicianId,
+        holdId,
+        startAt: quote.startAt,
+        endAt: quote.endAt,
+        lines: quote.lines as Order['lines'],
+        subtotalFen: quote.subtotalFen,
+        adjustmentsFen: quote.adjustmentsFen,
+        totalFen: quote.totalFen,
+        addressEnc: new Uint8Array(this.cipher.encrypt(JSON.stringify(snapshot), ORDER_ADDRESS_AAD(tenantId))),
+        addressKind: address.kind,
+        addressLat: address.lat,
+        addressLng: address.lng,
+        contactPhoneMasked: address.phoneMasked,
+        notes: body.notes ?? null,
+        idempotencyKey: key,
+        requestHash: new Uint8Array(hash),
+        paymentDueAt,
+      },
+      {
+        localDate,
+        numberPrefix: orderNumberPrefix(settings.orderNumberPrefix ?? defaultPrefix(store.slug), localDate),
+      },
+      {
+        event: 'place',
+        fromStatus: 'new',
+        actorType: who.type,
+        actorId: who.id,
+        reason: null,
+        details: { totalFen: quote.totalFen, paymentMethod: body.paymentMethod },
+      },
+    );
     if (onArrival) {
       // 到付: nothing to wait for; the technician confirms collection later (payments module).
       order = await this.transitions.apply(orderId, 'confirm_unpaid', who, 'pay on arrival', { locked: order });

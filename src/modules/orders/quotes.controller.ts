@@ -10,7 +10,7 @@ import {
 import type { Actor } from '../../platform/auth/actor';
 import { CheckPolicies } from '../../platform/authz/check-policies';
 import { CurrentActor } from '../../platform/http/request-context';
-import { TenantScoped } from '../../platform/http/route-metadata';
+import { SqlUnitOfWork, TenantScoped } from '../../platform/http/route-metadata';
 import { CreateQuoteDto, QuoteDto } from './dto/quote.dto';
 import { QuotesService } from './quotes.service';
 
@@ -22,6 +22,7 @@ export class QuotesController {
   constructor(private readonly quotes: QuotesService) {}
 
   @Post()
+  @SqlUnitOfWork() // priced from one statement, stored with one more: no Prisma transaction needed
   @CheckPolicies((a) => a.can('create', 'Quote'))
   @ApiOperation({
     summary: 'Price a booking (customers): stored for 15 minutes; the order copies its lines',

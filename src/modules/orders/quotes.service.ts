@@ -1,13 +1,13 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
-import type { Prisma, Quote } from '../../generated/prisma/client';
+import type { Quote } from '../../generated/prisma/client';
 import type { Actor } from '../../platform/auth/actor';
-import { StoreAreaService } from '../store-profile/store-area.service';
-import { distanceM, type LatLng } from '../store-profile/service-area';
+import { outsideServiceArea } from '../store-profile/store-area.service';
+import { distanceM, isInServiceArea, type LatLng } from '../store-profile/service-area';
+import { serviceAreaOf } from '../store-profile/store-profile.view';
 import { quote as priceQuote, QuoteError, type QuoteAddon, type QuoteLine } from '../catalog/price-quote';
-import { AddressesRepository } from '../addresses/addresses.repository';
 import { startAtError, startProblem } from './booking-window';
 import { QUOTE_ADJUSTMENT_SOURCES, type QuoteAdjustmentSource } from './quote-adjustments';
-import { QuotesRepository, type TechnicianPosition } from './quotes.repository';
+import { QuotesRepository, type NewQuote, type TechnicianPosition } from './quotes.repository';
 import type { CreateQuoteDto, QuoteDto } from './dto/quote.dto';
 
 /** How long a priced quote may be turned into an order. */
@@ -27,29 +27,38 @@ export const fieldError = (code: string, field: string, message: string) =>
 export class QuotesService {
   constructor(
     private readonly repo: QuotesRepository,
-    private readonly addresses: AddressesRepository,
-    private readonly area: StoreAreaService,
     @Inject(QUOTE_ADJUSTMENT_SOURCES) private readonly adjustmentSources: readonly QuoteAdjustmentSource[],
   ) {}
 
   async create(actor: Actor, body: CreateQuoteDto, now = new Date()): Promise<QuoteDto> {
-    const address = await this.addresses.find(actor.id, body.addressId);
+    const wanted = body.addons ?? [];
+    const inputs = await this.repo.pricingInputs({
+      customerId: actor.id,
+      addressId: body.addressId,
+      serviceId: body.serviceId,
+      addonIds: wanted.map((a) => a.addonId),
+      technicianId: body.technicianId ?? null,
+    });
+    // The checks keep their order (address, area, start, service, add-ons, technician).
+    const address = inputs.address;
     if (!address)
       throw fieldError('ADDRESS_NOT_FOUND', 'addressId', '地址不存在 / no such address in your address book');
     const point = { lat: address.lat, lng: address.lng };
-    await this.area.assertServed(point, 'addressId');
+    if (!isInServiceArea(serviceAreaOf(inputs.profile), point)) throw outsideServiceArea('addressId');
 
-    const [zone, window] = await Promise.all([this.repo.timezone(), this.repo.bookingWindow()]);
+    const zone = await this.repo.timezone();
+    const window = {
+      leadTimeMinutes: inputs.window?.leadTimeMinutes ?? 60,
+      maxDaysAhead: inputs.window?.maxDaysAhead ?? 14,
+    };
     const problem = startProblem(body.startAt, now, zone, window);
     if (problem) throw startAtError(problem);
 
-    const service = await this.repo.activeService(body.serviceId);
+    const service = inputs.service;
     if (!service) throw fieldError('SERVICE_NOT_FOUND', 'serviceId', '服务不存在或已下架 / no such active service');
 
-    const wanted = body.addons ?? [];
-    const addonRows = await this.repo.activeAddons(wanted.map((a) => a.addonId));
     const addons = wanted.map((w, i) => {
-      const row = addonRows.find((r) => r.id === w.addonId);
+      const row = inputs.addons.find((r) => r.id === w.addonId);
       if (!row) throw fieldError('ADDON_NOT_AVAILABLE', `addons.${i}.addonId`, '附加项不可用 / add-on not available');
       const addon: QuoteAddon = {
         id: row.id,
@@ -63,10 +72,14 @@ export class QuotesService {
       return { addon, quantity: w.quantity };
     });
 
-    const technician = body.technicianId ? await this.bookableTechnician(body.technicianId) : null;
-    const { origin, from } = await this.travelOrigin(technician);
+    const technician = body.technicianId ? bookableTechnician(inputs.technician) : null;
+    const store =
+      inputs.profile && inputs.profile.lat !== null && inputs.profile.lng !== null
+        ? { lat: inputs.profile.lat, lng: inputs.profile.lng }
+        : null;
+    const { origin, from } = travelOrigin(technician, store);
     const distance = from ? Math.round(distanceM(from, point)) : 0;
-    const rules = await this.repo.travelRules();
+    const rules = inputs.rules;
     const sources = await Promise.all(
       this.adjustmentSources.map((s) => s.adjustmentsFor({ customerId: actor.id, serviceId: service.id })),
     );
@@ -77,7 +90,7 @@ export class QuotesService {
         service: {
           id: service.id,
           name: service.nameZh,
-          durations: service.durations.map((d) => ({ minutes: d.minutes, priceFen: d.priceFen })),
+          durations: service.durations,
         },
         durationMinutes: body.durationMinutes,
         addons,
@@ -117,7 +130,7 @@ export class QuotesService {
       endAt: new Date(body.startAt.getTime() + priced.totalMinutes * 60_000),
       distanceM: distance,
       distanceOrigin: origin,
-      lines: priced.lines as unknown as Prisma.InputJsonValue,
+      lines: priced.lines as unknown as NewQuote['lines'],
       subtotalFen: priced.subtotalFen,
       adjustmentsFen: priced.adjustmentsFen,
       totalFen: priced.totalFen,
@@ -125,25 +138,24 @@ export class QuotesService {
     });
     return quoteView(row);
   }
+}
 
-  private async bookableTechnician(id: string): Promise<TechnicianPosition> {
-    const t = await this.repo.technician(id);
-    if (!t || t.status !== 'approved' || t.disabledAt !== null) {
-      throw fieldError('TECHNICIAN_NOT_AVAILABLE', 'technicianId', '该技师不可预约 / this technician cannot be booked');
-    }
-    return t;
+function bookableTechnician(t: TechnicianPosition | null): TechnicianPosition {
+  if (!t || t.status !== 'approved' || t.disabledAt !== null) {
+    throw fieldError('TECHNICIAN_NOT_AVAILABLE', 'technicianId', '该技师不可预约 / this technician cannot be booked');
   }
+  return t;
+}
 
-  private async travelOrigin(
-    t: TechnicianPosition | null,
-  ): Promise<{ origin: Quote['distanceOrigin']; from: LatLng | null }> {
-    if (t && t.homeLat !== null && t.homeLng !== null)
-      return { origin: 'technician_home', from: { lat: t.homeLat, lng: t.homeLng } };
-    if (t && t.lastLat !== null && t.lastLng !== null)
-      return { origin: 'technician_last', from: { lat: t.lastLat, lng: t.lastLng } };
-    const store = await this.repo.storeLocation();
-    return store ? { origin: 'store', from: store } : { origin: 'none', from: null };
-  }
+function travelOrigin(
+  t: TechnicianPosition | null,
+  store: LatLng | null,
+): { origin: Quote['distanceOrigin']; from: LatLng | null } {
+  if (t && t.homeLat !== null && t.homeLng !== null)
+    return { origin: 'technician_home', from: { lat: t.homeLat, lng: t.homeLng } };
+  if (t && t.lastLat !== null && t.lastLng !== null)
+    return { origin: 'technician_last', from: { lat: t.lastLat, lng: t.lastLng } };
+  return store ? { origin: 'store', from: store } : { origin: 'none', from: null };
 }
 
 export function quoteView(q: Quote): QuoteDto {

@@ -10,8 +10,15 @@ export class MerchantCredentialsRepository {
     return this.tenantContext.db();
   }
 
-  find(provider: string): Promise<MerchantCredential | null> {
-    return this.db.merchantCredential.findFirst({ where: { provider } });
+  /** Either kind of unit of work. */
+  async find(provider: string): Promise<MerchantCredential | null> {
+    const rows = await this.tenantContext.query<MerchantCredential>(
+      `SELECT tenant_id AS "tenantId", id, provider, merchant_id AS "merchantId", config_enc AS "configEnc", enabled,
+              updated_by AS "updatedBy", created_at AS "createdAt", updated_at AS "updatedAt"
+         FROM merchant_credentials WHERE tenant_id = $1::uuid AND provider = $2 LIMIT 1`,
+      [this.tenantContext.tenantId(), provider],
+    );
+    return rows[0] ?? null;
   }
 
   list(): Promise<MerchantCredential[]> {

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { IsIn, Matches } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { CurrentTenant } from '../../platform/http/request-context';
-import { AllowClosedStore, Public, TenantScoped } from '../../platform/http/route-metadata';
+import { AllowClosedStore, NoTransaction, Public, TenantScoped } from '../../platform/http/route-metadata';
 import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
 import { CALLBACK_PROVIDERS, PaymentCallbacksService, type CallbackProvider } from './payment-callbacks.service';
 import type { ProviderReply } from './providers/payment-provider';
@@ -76,8 +76,13 @@ export class PaymentCallbacksController {
 
   @Post('sandbox/checkout/:outTradeNo/:result')
   @HttpCode(200)
+  @NoTransaction() // the service opens its own unit of work (plain SQL first)
   @ApiOperation({ summary: 'Sandbox Pay / Fail: sends a signed notification through the callback path' })
-  async complete(@Param() p: SandboxResultParam, @Res({ passthrough: true }) reply: FastifyReply) {
-    return send(reply, await this.sandbox.complete(p.outTradeNo, p.result));
+  async complete(
+    @CurrentTenant() tenant: TenantInfo,
+    @Param() p: SandboxResultParam,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return send(reply, await this.sandbox.complete(tenant.id, p.outTradeNo, p.result));
   }
 }

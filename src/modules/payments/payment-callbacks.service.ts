@@ -45,7 +45,7 @@ export class PaymentCallbacksService {
     const bodySha256 = createHash('sha256').update(rawBody).digest('hex');
     const reply = (accepted: boolean) =>
       provider?.callbackReply?.(accepted) ?? plainReply(accepted ? 200 : 400, accepted ? 'success' : 'fail');
-    const merchant = provider?.verifyCallback ? await this.merchants.forProvider(providerId) : null;
+    const merchant = provider?.verifyCallback ? await this.merchants.forCallback(providerId) : null;
     if (!provider?.verifyCallback || !merchant) {
       await this.repo.logCallback({
         provider: providerId,

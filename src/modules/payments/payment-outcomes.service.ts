@@ -124,7 +124,7 @@ export class PaymentOutcomesService {
       await this.repo.update(payment.id, counter);
       return log(payment.id, { result: 'replay' });
     }
-    await this.succeed(payment, provider, source, o, counter);
+    await this.succeed(payment, provider, source, o);
     return log(payment.id, { result: 'applied' });
   }
 
@@ -134,14 +134,8 @@ export class PaymentOutcomesService {
     provider: AsyncProvider,
     source: 'callback' | 'query',
     o: ProviderOutcome,
-    counter: object,
   ): Promise<void> {
-    await this.repo.update(payment.id, {
-      ...counter,
-      status: 'succeeded',
-      providerTradeNo: o.providerTradeNo ?? null,
-      paidAt: o.paidAt ?? new Date(),
-    });
+    await this.repo.markSucceeded(payment.id, source, o.providerTradeNo ?? null, o.paidAt ?? new Date());
     const order = await this.repo.lockOrder(payment.orderId);
     const received = () =>
       this.ledger.post(

@@ -15,9 +15,14 @@ export class PaymentSettingsRepository {
     return this.tenantContext.db();
   }
 
+  /** Either kind of unit of work. */
   async get(): Promise<PaymentSettingsValues & { updatedAt: Date | null }> {
-    const row = await this.db.paymentSetting.findFirst();
-    return row ? values(row) : { ...DEFAULT_PAYMENT_SETTINGS, updatedAt: null };
+    const rows = await this.tenantContext.query<PaymentSettingsValues & { updatedAt: Date }>(
+      `SELECT on_arrival_enabled AS "onArrivalEnabled", sandbox_enabled AS "sandboxEnabled", updated_at AS "updatedAt"
+         FROM payment_settings WHERE tenant_id = $1::uuid`,
+      [this.tenantContext.tenantId()],
+    );
+    return rows[0] ?? { ...DEFAULT_PAYMENT_SETTINGS, updatedAt: null };
   }
 
   async upsert(data: Partial<PaymentSettingsValues>, updatedBy: string) {

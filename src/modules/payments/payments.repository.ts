@@ -45,6 +45,11 @@ export interface MismatchEntry {
   details: Record<string, unknown>;
 }
 
+const PAYMENT_COLUMNS = `tenant_id AS "tenantId", id, order_id AS "orderId", extension_id AS "extensionId", kind,
+  provider, channel, out_trade_no AS "outTradeNo", amount_fen AS "amountFen", currency, status,
+  provider_trade_no AS "providerTradeNo", merchant_id AS "merchantId", customer_id AS "customerId", paid_at AS "paidAt",
+  callback_count AS "callbackCount", query_count AS "queryCount", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
 @Injectable()
 export class PaymentsRepository {
   constructor(private readonly tenantContext: TenantContext) {}
@@ -53,37 +58,20 @@ export class PaymentsRepository {
     return this.tenantContext.db();
   }
 
-  /** Locks the order row for the rest of the unit of work (pay, callbacks, refunds serialise on it). */
-  async lockOrder(orderId: string): Promise<OrderForPayment | null> {
-    const rows = await this.db.$queryRaw<
-      {
-        id: string;
-        customer_id: string;
-        technician_id: string | null;
-        status: string;
-        payment_method: string;
-        total_fen: number;
-        paid_fen: number;
-        refunded_fen: number;
-        paid_at: Date | null;
-        order_no: string;
-      }[]
-    >`SELECT id, customer_id, technician_id, status, payment_method, total_fen, paid_fen, refunded_fen, paid_at, order_no
-        FROM orders WHERE id = ${orderId}::uuid FOR UPDATE`;
-    const r = rows[0];
-    if (!r) return null;
-    return {
-      id: r.id,
-      customerId: r.customer_id,
-      technicianId: r.technician_id,
-      status: r.status,
-      paymentMethod: r.payment_method,
-      totalFen: r.total_fen,
-      paidFen: r.paid_fen,
-      refundedFen: r.refunded_fen,
-      paidAt: r.paid_at,
-      orderNo: r.order_no,
-    };
+  /**
+   * Locks the order row for the rest of the unit of work (pay, callbacks, refunds serialise on
+   * it); with `customerId`, only that customer's order. Either kind of unit of work.
+   */
+  async lockOrder(orderId: string, customerId?: string): Promise<OrderForPayment | null> {
+    const rows = await this.tenantContext.query<OrderForPayment>(
+      `SELECT id, customer_id AS "customerId", technician_id AS "technicianId", status,
+              payment_method AS "paymentMethod", total_fen AS "totalFen", paid_fen AS "paidFen",
+              refunded_fen AS "refundedFen", paid_at AS "paidAt", order_no AS "orderNo"
+         FROM orders WHERE tenant_id = $1::uuid AND id = $2::uuid AND ($3::uuid IS NULL OR customer_id = $3::uuid)
+          FOR UPDATE`,
+      [this.tenantContext.tenantId(), orderId, customerId ?? null],
+    );
+    return rows[0] ?? null;
   }
 
   /**
@@ -115,20 +103,57 @@ export class PaymentsRepository {
     return this.db.payment.create({ data: { ...data, tenantId: this.tenantContext.tenantId() } });
   }
 
+  /** A new pending provider payment (pay's plain-SQL path; the same row create() would write). */
+  async createPending(d: {
+    id: string;
+    orderId: string;
+    kind: 'charge';
+    provider: string;
+    channel: string;
+    outTradeNo: string;
+    amountFen: number;
+    merchantId: string;
+    customerId: string;
+  }): Promise<Payment> {
+    const rows = await this.tenantContext.query<Payment>(
+      `INSERT INTO payments (tenant_id, id, order_id, kind, provider, channel, out_trade_no, amount_fen, currency,
+                             merchant_id, customer_id)
+       VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, $8, 'CNY', $9, $10::uuid)
+       RETURNING ${PAYMENT_COLUMNS}`,
+      [
+        this.tenantContext.tenantId(),
+        d.id,
+        d.orderId,
+        d.kind,
+        d.provider,
+        d.channel,
+        d.outTradeNo,
+        d.amountFen,
+        d.merchantId,
+        d.customerId,
+      ],
+    );
+    return rows[0]!;
+  }
+
   find(id: string): Promise<Payment | null> {
     return this.db.payment.findFirst({ where: { id } });
   }
 
-  findPendingFor(
+  async findPendingFor(
     orderId: string,
     provider: string,
     extensionId: string | null,
     createdSince: Date,
   ): Promise<Payment | null> {
-    return this.db.payment.findFirst({
-      where: { orderId, provider, status: 'pending', extensionId, createdAt: { gte: createdSince } },
-      orderBy: { createdAt: 'desc' },
-    });
+    const rows = await this.tenantContext.query<Payment>(
+      `SELECT ${PAYMENT_COLUMNS} FROM payments
+        WHERE tenant_id = $1::uuid AND order_id = $2::uuid AND provider = $3 AND status = 'pending'
+          AND extension_id IS NOT DISTINCT FROM $4::uuid AND created_at >= $5::timestamptz
+        ORDER BY created_at DESC LIMIT 1`,
+      [this.tenantContext.tenantId(), orderId, provider, extensionId, createdSince],
+    );
+    return rows[0] ?? null;
   }
 
   succeededChargeOf(orderId: string): Promise<Payment | null> {
@@ -144,18 +169,34 @@ export class PaymentsRepository {
 
   /** Locks and reads the payment in one statement (callbacks are the hot path). */
   async lockByOutTradeNo(outTradeNo: string): Promise<Payment | null> {
-    const rows = await this.db.$queryRaw<Payment[]>`
-      SELECT tenant_id AS "tenantId", id, order_id AS "orderId", extension_id AS "extensionId", kind, provider,
-             channel, out_trade_no AS "outTradeNo", amount_fen AS "amountFen", currency, status,
-             provider_trade_no AS "providerTradeNo", merchant_id AS "merchantId", customer_id AS "customerId",
-             paid_at AS "paidAt", callback_count AS "callbackCount", query_count AS "queryCount",
-             created_at AS "createdAt", updated_at AS "updatedAt"
-        FROM payments WHERE out_trade_no = ${outTradeNo} FOR UPDATE`;
+    const rows = await this.tenantContext.query<Payment>(
+      `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE tenant_id = $1::uuid AND out_trade_no = $2 FOR UPDATE`,
+      [this.tenantContext.tenantId(), outTradeNo],
+    );
     return rows[0] ?? null;
   }
 
-  findByOutTradeNo(outTradeNo: string): Promise<Payment | null> {
-    return this.db.payment.findFirst({ where: { outTradeNo } });
+  async findByOutTradeNo(outTradeNo: string): Promise<Payment | null> {
+    const rows = await this.tenantContext.query<Payment>(
+      `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE tenant_id = $1::uuid AND out_trade_no = $2`,
+      [this.tenantContext.tenantId(), outTradeNo],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A provider's success applied: status, its trade number, when, and the counter of the source. */
+  async markSucceeded(
+    id: string,
+    source: 'callback' | 'query',
+    providerTradeNo: string | null,
+    paidAt: Date,
+  ): Promise<void> {
+    const counter = source === 'callback' ? 'callback_count' : 'query_count';
+    await this.tenantContext.query(
+      `UPDATE payments SET ${counter} = ${counter} + 1, status = 'succeeded', provider_trade_no = $3, paid_at = $4
+        WHERE tenant_id = $1::uuid AND id = $2::uuid`,
+      [this.tenantContext.tenantId(), id, providerTradeNo, paidAt],
+    );
   }
 
   update(id: string, data: Prisma.PaymentUncheckedUpdateManyInput): Promise<Payment> {
@@ -173,7 +214,23 @@ export class PaymentsRepository {
   }
 
   async logCallback(e: CallbackLogEntry): Promise<void> {
-    await this.db.paymentCallback.create({ data: { ...e, tenantId: this.tenantContext.tenantId() } });
+    await this.tenantContext.query(
+      `INSERT INTO payment_callbacks (tenant_id, provider, source, payment_id, out_trade_no, outcome, reason,
+                                      body_sha256, received_at, refund_id)
+       VALUES ($1::uuid, $2, $3, $4::uuid, $5, $6, $7, $8, $9, $10::uuid)`,
+      [
+        this.tenantContext.tenantId(),
+        e.provider,
+        e.source,
+        e.paymentId,
+        e.outTradeNo,
+        e.outcome,
+        e.reason,
+        e.bodySha256,
+        new Date(),
+        e.refundId ?? null,
+      ],
+    );
   }
 
   /** Fen of this payment refunded or on its way back (refunds approved, processing or succeeded). */

@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../../config/load-config';
 import type { AppConfig } from '../../config/config.schema';
 import type { Actor } from '../../platform/auth/actor';
 import type { AppAbility } from '../../platform/authz/app-ability';
+import { subject } from '@casl/ability';
 import { accessibleBy } from '../../platform/authz/casl-prisma';
 import { TenantContext } from '../../platform/database/tenant-context';
 import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
@@ -79,9 +80,11 @@ export class PaymentsService {
     extensionId: string | null = null,
   ): Promise<PayResultView> {
     assertOutsideUnitOfWork(this.tenantContext, 'PaymentsService.pay');
-    const plan = await this.tenantContext.run(tenant.id, () =>
-      this.start(actor, ability, tenant, orderId, dto, clientIp, extensionId),
-    );
+    const work = () => this.start(actor, ability, tenant, orderId, dto, clientIp, extensionId);
+    // A provider payment of an order only writes its pending row: plain SQL. Balance (ledger,
+    // order transition) and 加钟 payments keep the Prisma transaction.
+    const plain = dto.method !== 'balance' && extensionId === null;
+    const plan = await (plain ? this.tenantContext.runSql(tenant.id, work) : this.tenantContext.run(tenant.id, work));
     if ('done' in plan) return plan.done;
     let next: CreatePaymentResult;
     try {
@@ -106,9 +109,9 @@ export class PaymentsService {
     clientIp: string,
     extensionId: string | null,
   ): Promise<PayPlan> {
-    if (!(await this.visibleOrder(ability, orderId, { customerId: actor.id }))) throw orderNotFound();
-    const order = await this.repo.lockOrder(orderId);
-    if (!order) throw orderNotFound();
+    // Only one's own order, and only one the ability lets one see (checked on the locked row).
+    const order = await this.repo.lockOrder(orderId, actor.id);
+    if (!order || !ability.can('read', subject('Order', order as never))) throw orderNotFound();
     let amountFen = order.totalFen;
     if (extensionId) {
       const ext = await this.repo.findExtension(order.id, extensionId);
@@ -151,21 +154,34 @@ export class PaymentsService {
     const reusableSince = new Date(Date.now() - PAYMENT_TTL_MS + REUSE_MARGIN_MS);
     const existing = await this.repo.findPendingFor(order.id, dto.method, extensionId, reusableSince);
     const id = existing?.id ?? randomUUID();
+    const plain = dto.method !== 'balance' && extensionId === null;
     const payment =
       existing ??
-      (await this.repo.create({
-        id,
-        orderId: order.id,
-        extensionId,
-        kind: extensionId ? 'supplement' : 'charge',
-        provider: dto.method,
-        channel: dto.method === 'balance' ? 'internal' : (dto.channel ?? (dto.method === 'alipay' ? 'wap' : 'h5')),
-        outTradeNo: outTradeNoOf(id),
-        amountFen,
-        currency: 'CNY',
-        merchantId: merchant.merchantId,
-        customerId: order.customerId,
-      }));
+      (plain
+        ? await this.repo.createPending({
+            id,
+            orderId: order.id,
+            kind: 'charge',
+            provider: dto.method,
+            channel: dto.channel ?? (dto.method === 'alipay' ? 'wap' : 'h5'),
+            outTradeNo: outTradeNoOf(id),
+            amountFen,
+            merchantId: merchant.merchantId,
+            customerId: order.customerId,
+          })
+        : await this.repo.create({
+            id,
+            orderId: order.id,
+            extensionId,
+            kind: extensionId ? 'supplement' : 'charge',
+            provider: dto.method,
+            channel: dto.method === 'balance' ? 'internal' : (dto.channel ?? (dto.method === 'alipay' ? 'wap' : 'h5')),
+            outTradeNo: outTradeNoOf(id),
+            amountFen,
+            currency: 'CNY',
+            merchantId: merchant.merchantId,
+            customerId: order.customerId,
+          }));
 
     if (dto.method === 'balance') {
       const done = await this.repo.update(payment.id, { status: 'succeeded', paidAt: new Date() });

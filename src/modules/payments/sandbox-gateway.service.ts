@@ -48,8 +48,17 @@ export class SandboxGatewayService {
 <p><small>仅用于本地测试，不会扣款 / for local testing only, no money moves.</small></p></body></html>`;
   }
 
-  /** Records the outcome and delivers the signed notification through the callback path. */
-  async complete(outTradeNo: string, result: 'pay' | 'fail', now = new Date()): Promise<ProviderReply> {
+  /**
+   * Records the outcome and delivers the signed notification through the callback path, in a unit
+   * of work of its own: plain SQL for the usual success of an order with its technician chosen;
+   * the rarer branches that need Prisma (dispatch on `dispatching`, findings, replays' counters)
+   * make it start over in a Prisma transaction. Both steps are idempotent, so starting over is safe.
+   */
+  complete(tenantId: string, outTradeNo: string, result: 'pay' | 'fail', now = new Date()): Promise<ProviderReply> {
+    return this.tenantContext.runSqlElseRun(tenantId, () => this.completeInContext(outTradeNo, result, now));
+  }
+
+  private async completeInContext(outTradeNo: string, result: 'pay' | 'fail', now: Date): Promise<ProviderReply> {
     const sandbox = this.registry.sandbox;
     const p = await this.payment(outTradeNo);
     const creds = this.merchants.sandboxCredentials(this.tenantContext.tenantId());

@@ -37,34 +37,38 @@ export interface BlockRow {
   createdAt: Date;
 }
 
-const SAVEPOINT = 'technician_busy_insert';
-
 /** technician_busy through raw SQL: Prisma has no type for tstzrange. */
 @Injectable()
 export class BusyTimeRepository {
   constructor(private readonly tenantContext: TenantContext) {}
 
   /**
-   * Inserts inside a savepoint, so an exclusion violation leaves the caller's unit of work usable
-   * (a booking can catch it and try another technician in the same transaction).
+   * Takes the time, or returns null when it overlaps active busy time: `ON CONFLICT DO NOTHING`
+   * with no conflict target also covers the exclusion constraint (a concurrent overlapping insert
+   * is waited for, as with an error), and nothing fails, so the caller's unit of work stays usable
+   * without a savepoint. Works on either kind of unit of work.
    */
-  async insert(b: NewBusy): Promise<string> {
-    const db = this.tenantContext.db();
-    await db.$executeRawUnsafe(`SAVEPOINT ${SAVEPOINT}`);
-    try {
-      const rows = await db.$queryRaw<{ id: string }[]>`
-        INSERT INTO technician_busy
-          (tenant_id, technician_id, during, kind, reference_id, location_lat, location_lng, note)
-        VALUES (${this.tenantContext.tenantId()}::uuid, ${b.technicianId}::uuid,
-                tstzrange(${b.start}::timestamptz, ${b.end}::timestamptz, '[)'), ${b.kind},
-                ${b.referenceId}::uuid, ${b.location?.lat ?? null}::float8, ${b.location?.lng ?? null}::float8, ${b.note})
-        RETURNING id`;
-      await db.$executeRawUnsafe(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-      return rows[0]!.id;
-    } catch (e) {
-      await db.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-      throw e;
-    }
+  async insert(b: NewBusy): Promise<string | null> {
+    const rows = await this.tenantContext.query<{ id: string }>(
+      `INSERT INTO technician_busy
+         (tenant_id, technician_id, during, kind, reference_id, location_lat, location_lng, note)
+       VALUES ($1::uuid, $2::uuid, tstzrange($3::timestamptz, $4::timestamptz, '[)'), $5, $6::uuid, $7::float8,
+               $8::float8, $9)
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [
+        this.tenantContext.tenantId(),
+        b.technicianId,
+        b.start,
+        b.end,
+        b.kind,
+        b.referenceId,
+        b.location?.lat ?? null,
+        b.location?.lng ?? null,
+        b.note,
+      ],
+    );
+    return rows[0]?.id ?? null;
   }
 
   /** Marks active rows inactive; returns how many changed. */

@@ -18,8 +18,8 @@ export interface HoldOptions {
 
 /**
  * Takes and gives back a technician's time. Correctness does not rest on a check-then-insert in
- * the application: the insert itself is refused by the database (EXCLUDE constraint, SQLSTATE
- * 23P01) when it overlaps active busy time, and that refusal becomes a SlotTakenError. Call
+ * the application: the insert itself is skipped by the database (EXCLUDE constraint, ON CONFLICT
+ * DO NOTHING) when it overlaps active busy time, and that becomes a SlotTakenError. Call
  * inside a tenant context (the booking's unit of work).
  */
 @Injectable()
@@ -45,6 +45,7 @@ export class BusyTimeService {
         location: options.location ?? null,
         note: options.note ?? null,
       });
+      if (id === null) throw new SlotTakenError(technicianId);
       return { id };
     } catch (e) {
       if (postgresCode(e) === '23P01') throw new SlotTakenError(technicianId);

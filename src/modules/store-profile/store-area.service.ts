@@ -18,7 +18,12 @@ export class StoreAreaService {
   /** @param field the request field that holds the address, named in the 400 (e.g. `address.location`). */
   async assertServed(point: LatLng, field = 'location'): Promise<void> {
     if (await this.contains(point)) return;
-    const message = '该地址不在本店服务范围内 / this address is outside the store’s service area';
-    throw new BadRequestException({ code: 'OUTSIDE_SERVICE_AREA', message, fields: [{ field, messages: [message] }] });
+    throw outsideServiceArea(field);
   }
+}
+
+/** The 400 for an address outside the store's service area, naming the request field. */
+export function outsideServiceArea(field: string): BadRequestException {
+  const message = '该地址不在本店服务范围内 / this address is outside the store’s service area';
+  return new BadRequestException({ code: 'OUTSIDE_SERVICE_AREA', message, fields: [{ field, messages: [message] }] });
 }

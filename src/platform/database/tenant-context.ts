@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type pg from 'pg';
 import type { Db, PrismaClient } from './prisma';
@@ -14,6 +15,25 @@ interface Scope {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const statementNames = new Map<string, string>();
+
+/** A stable prepared-statement name per SQL text (the texts are the code's own constants). */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `tc_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/** Prisma (db()) was asked for inside a runSql unit of work. */
+export class SqlOnlyUnitOfWorkError extends Error {
+  constructor() {
+    super('this unit of work is SQL-only (runSql): use sql()');
+  }
+}
 
 export class MissingTenantContextError extends Error {
   constructor() {
@@ -43,7 +63,7 @@ export class TenantContext {
     if (current) {
       // Nested use joins the open unit of work; a different tenant inside it is a bug.
       if (current.tenantId !== tenantId) throw new Error('cannot switch tenant inside a tenant context');
-      if (!current.db) throw new Error('cannot open a Prisma unit of work inside a runSql one');
+      if (!current.db) throw new SqlOnlyUnitOfWorkError(); // a Prisma unit of work cannot join a runSql one
       return work(current.db);
     }
     const afterCommit: Scope['afterCommit'] = [];
@@ -111,7 +131,7 @@ export class TenantContext {
   db(): Db {
     const scope = this.als.getStore();
     if (!scope) throw new MissingTenantContextError();
-    if (!scope.db) throw new Error('this unit of work is SQL-only (runSql): use sql()');
+    if (!scope.db) throw new SqlOnlyUnitOfWorkError();
     return scope.db;
   }
 
@@ -131,5 +151,43 @@ export class TenantContext {
 
   hasContext(): boolean {
     return this.als.getStore() !== undefined;
+  }
+
+  // ---- raw SQL inside the current unit of work (order money path) ----
+
+  /**
+   * One raw, parameterised statement in the current unit of work, whichever kind it is: on the
+   * plain-pg path (runSql) straight on its connection, inside run() through Prisma's transaction
+   * client. Rows come back as pg or Prisma decode them (alias columns to the names you want).
+   */
+  async query<R extends object = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<R[]> {
+    const scope = this.als.getStore();
+    if (!scope) throw new MissingTenantContextError();
+    if (scope.sql) {
+      // Named, so each pooled connection parses and plans a hot statement once, not every time.
+      const name = statementName(text);
+      return (await scope.sql.query<R & pg.QueryResultRow>({ name, text, values: [...params] })).rows;
+    }
+    return scope.db!.$queryRawUnsafe<R[]>(text, ...params);
+  }
+
+  /**
+   * For work that is usually plain SQL but may, in rarer cases, reach code that needs Prisma:
+   * tries it in runSql(); if it asks for db(), that attempt rolls back (nothing committed, its
+   * after-commit hooks dropped) and the whole work runs again in run(). The work must therefore
+   * be safe to start over — no side effects outside the database except through afterCommit.
+   */
+  async runSqlElseRun<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.runSql(tenantId, () => work());
+    } catch (e) {
+      if (!(e instanceof SqlOnlyUnitOfWorkError)) throw e;
+      return this.run(tenantId, () => work());
+    }
+  }
+
+  /** True inside a runSql unit of work (repositories that serve both paths branch on it). */
+  isSql(): boolean {
+    return this.als.getStore()?.sql !== undefined;
   }
 }

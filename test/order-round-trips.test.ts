@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Factory, type TestTenant } from './support/factories';
+import { createTestApp, type TestApp } from './support/test-app';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { orderCustomer, orderStore, orderTechnician, tomorrowAt, type OrderStore } from './support/order-fixtures';
+
+/**
+ * Round trips to PostgreSQL (every `pg` Client.query, Prisma's adapter included: BEGIN, set_config,
+ * COMMIT count too) for the money path the `order-create` bench drives: quote → book a chosen
+ * technician → sandbox pay → checkout confirmation. Pins a budget per step so a change that adds
+ * statements to the hot path fails here instead of only in the bench.
+ */
+const BUDGET = { quote: 4, order: 6, pay: 6, confirm: 16 } as const;
+
+describe('order money path: SQL round trips', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let f: Factory;
+  let a: TestTenant;
+  let store: OrderStore;
+  let statements: string[] | null = null;
+  const original = pg.Client.prototype.query;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await createTestApp(db, { DB_POOL_MAX: '4', RUN_WORKERS: 'false' });
+    f = await Factory.create(db, t.app);
+    a = await f.newTenant();
+    store = await orderStore(f, a);
+    // Counts only while a step is measured; the factory's own pool is idle then.
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const q = args[0];
+      statements?.push(typeof q === 'string' ? q : ((q as { text?: string } | undefined)?.text ?? '?'));
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+  });
+  afterEach(() => {
+    statements = null;
+  });
+  afterAll(async () => {
+    pg.Client.prototype.query = original;
+    await f?.close();
+    await t?.close();
+    await db?.drop();
+  });
+
+  async function measured<T>(work: () => Promise<T>): Promise<{ value: T; sql: string[] }> {
+    statements = [];
+    const value = await work();
+    const sql = statements;
+    statements = null;
+    return { value, sql };
+  }
+
+  const call = (path: string, token: string | undefined, payload: object | undefined, headers = {}) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/t/${a.slug}/api/${path}`,
+      headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(payload ? { payload } : {}),
+    });
+
+  it('quote, order, pay and sandbox confirmation stay within their round-trip budgets', async () => {
+    const c = await orderCustomer(f, t.app, a);
+    const technicianId = await orderTechnician(f, a);
+    // Warm the caches (store directory, merchant credentials, settings) with a first flow.
+    const flow = async (hour: number) => {
+      const quote = await measured(() =>
+        call('quotes', c.token, {
+          serviceId: store.serviceId,
+          durationMinutes: 60,
+          addons: [],
+          addressId: c.addressId,
+          technicianId,
+          startAt: tomorrowAt(hour),
+        }),
+      );
+      expect(quote.value.statusCode, quote.value.body).toBe(201);
+      const order = await measured(() =>
+        call(
+          'orders',
+          c.token,
+          { quoteId: quote.value.json<{ id: string }>().id, paymentMethod: 'sandbox' },
+          { 'idempotency-key': randomUUID() },
+        ),
+      );
+      expect(order.value.statusCode, order.value.body).toBe(201);
+      const orderId = order.value.json<{ id: string }>().id;
+      const pay = await measured(() => call(`orders/${orderId}/pay`, c.token, { method: 'sandbox' }));
+      expect(pay.value.statusCode, pay.value.body).toBe(200);
+      const outTradeNo = pay.value.json<{ payment: { outTradeNo: string } }>().payment.outTradeNo;
+      const confirm = await measured(() => call(`payments/sandbox/checkout/${outTradeNo}/pay`, undefined, undefined));
+      expect(confirm.value.statusCode, confirm.value.body).toBe(200);
+      const row = await f.query<{ status: string }>(`SELECT status FROM orders WHERE id = $1`, [orderId]);
+      expect(row.rows[0]!.status).toBe('assigned');
+      return { quote: quote.sql, order: order.sql, pay: pay.sql, confirm: confirm.sql };
+    };
+    await flow(2);
+    const counts = await flow(4);
+    const summary = Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v.length]));
+    if (process.env.ROUND_TRIPS_VERBOSE) process.stdout.write(`${JSON.stringify(counts, null, 1)}\n`);
+    const total = Object.values(summary).reduce((x, y) => x + y, 0);
+    process.stdout.write(`round trips per step ${JSON.stringify(summary)}, total ${total}\n`);
+    for (const step of Object.keys(BUDGET) as Array<keyof typeof BUDGET>) {
+      expect(counts[step].length, `${step}: ${counts[step].join(' | ')}`).toBeLessThanOrEqual(BUDGET[step]);
+      // each step is one plain-pg unit of work (BEGIN and the tenant setting in one round trip),
+      // not a Prisma transaction, and the confirmation did not have to start over in one
+      expect(counts[step][0], step).toMatch(/^BEGIN; SELECT set_config\('app\.tenant_id'/);
+      expect(
+        counts[step].filter((q) => q.startsWith('BEGIN')),
+        step,
+      ).toHaveLength(1);
+      expect(counts[step], step).not.toContain('ROLLBACK');
+    }
+  });
+});
