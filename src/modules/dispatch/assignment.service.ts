@@ -6,6 +6,7 @@ import type { OrderActor } from '../orders/order-actor';
 import { OrderTransitions } from '../orders/order-transitions.service';
 import { BusyTimeService } from '../scheduling/busy-time.service';
 import { DispatchRepository } from './dispatch.repository';
+import { DEFAULT_DISPATCH_SETTINGS } from './dispatch-settings';
 
 export type AssignVia = 'auto' | 'grab' | 'manual' | 'pool';
 
@@ -19,6 +20,11 @@ export interface AssignOptions {
   accepted?: boolean;
   /** the caller took the order's run lock in this unit of work (tryLockRun): the run exists and is held */
   runLocked?: boolean;
+  /**
+   * the caller checked in this unit of work that the technician is approved and not disabled
+   * (a grab claim's take does): not looked up again
+   */
+  technicianChecked?: boolean;
 }
 
 const ASSIGNABLE = ['paid', 'dispatching'];
@@ -46,7 +52,7 @@ export class AssignmentService {
 
   /** The run lock without waiting (grab claims take it before the listing); false while held elsewhere. */
   async tryLockRun(orderId: string): Promise<boolean> {
-    return this.repo.tryLockRun(orderId, (await this.repo.settings()).mode);
+    return this.repo.tryLockRun(orderId, DEFAULT_DISPATCH_SETTINGS.mode);
   }
 
   async assign(orderId: string, technicianId: string, opts: AssignOptions): Promise<Order> {
@@ -54,13 +60,12 @@ export class AssignmentService {
       if (!(await this.repo.orderExists(orderId))) throw orderNotFound();
       await this.repo.lockRun(orderId, (await this.repo.settings()).mode);
     }
-    await this.assertAssignable(technicianId);
+    if (!opts.technicianChecked) await this.assertAssignable(technicianId);
     const order = await this.transitions.lock(orderId);
     if (!order) throw orderNotFound();
     if (!ASSIGNABLE.includes(order.status)) {
       throw new ConflictException({ code: 'ORDER_NOT_ASSIGNABLE', message: `订单状态 ${order.status} 不能派单` });
     }
-    await this.busy.releaseByReference(order.id);
     const hold = await this.moveHold(order, technicianId);
     let updated = await this.transitions.apply(orderId, 'assign', opts.actor, opts.reason ?? null, {
       locked: order,
@@ -76,18 +81,15 @@ export class AssignmentService {
       });
     }
     await this.withdrawOpenOffers(orderId, opts.offerId);
-    await this.repo.updateRun(orderId, { state: 'assigned' });
-    await this.repo.log([
-      {
-        orderId,
-        kind: 'assigned',
-        technicianId,
-        reasonCode: opts.via,
-        details: { via: opts.via, reason: opts.reason ?? null, offerId: opts.offerId ?? null },
-        actorType: opts.actor.type,
-        actorId: opts.actor.id,
-      },
-    ]);
+    await this.repo.assigned({
+      orderId,
+      kind: 'assigned',
+      technicianId,
+      reasonCode: opts.via,
+      details: { via: opts.via, reason: opts.reason ?? null, offerId: opts.offerId ?? null },
+      actorType: opts.actor.type,
+      actorId: opts.actor.id,
+    });
     await this.notify(updated, technicianId, 'assigned');
     return updated;
   }
@@ -110,7 +112,6 @@ export class AssignmentService {
         fields: [{ field: 'technicianId', messages: ['已是该技师 / already assigned to this technician'] }],
       });
     }
-    await this.busy.releaseByReference(order.id);
     const hold = await this.moveHold(order, technicianId);
     const updated = await this.transitions.apply(orderId, 'reassign', opts.actor, opts.reason, {
       locked: order,
@@ -139,8 +140,9 @@ export class AssignmentService {
     return updated;
   }
 
+  /** Releases the order's old hold and takes the new one (one statement; an overlap fails the assignment). */
   private moveHold(order: Order, technicianId: string) {
-    return this.busy.hold(technicianId, { start: order.startAt, end: order.endAt }, 'booking', {
+    return this.busy.moveByReference(technicianId, { start: order.startAt, end: order.endAt }, 'booking', {
       referenceId: order.id,
       location: { lat: order.addressLat, lng: order.addressLng },
     });

@@ -103,13 +103,24 @@ export class DispatchRepository {
   /**
    * lockRun without waiting: false while another unit of work holds the run (a claim in flight,
    * a dispatch step). The caller retries outside its transaction instead of queueing on the lock.
+   * One statement: the run is created on first use with the store's mode (its settings row, else
+   * `defaultMode`); a run this statement created is ours until commit (others cannot lock it), an
+   * existing one is locked with SKIP LOCKED. The row we just inserted is invisible to the locking
+   * CTE's snapshot, hence the sum.
    */
-  async tryLockRun(orderId: string, mode: DispatchMode): Promise<boolean> {
-    await this.ensureRun(orderId, mode);
-    const rows = await this.db.$queryRaw<unknown[]>`
-      SELECT 1 FROM dispatch_runs WHERE tenant_id = ${this.tenantId}::uuid AND order_id = ${orderId}::uuid
-         FOR UPDATE SKIP LOCKED`;
-    return rows.length > 0;
+  async tryLockRun(orderId: string, defaultMode: DispatchMode): Promise<boolean> {
+    const rows = await this.db.$queryRaw<Array<{ held: number }>>`
+      WITH created AS (
+        INSERT INTO dispatch_runs (tenant_id, order_id, mode)
+        VALUES (${this.tenantId}::uuid, ${orderId}::uuid,
+                coalesce((SELECT mode FROM dispatch_settings WHERE tenant_id = ${this.tenantId}::uuid), ${defaultMode}))
+        ON CONFLICT (tenant_id, order_id) DO NOTHING
+        RETURNING 1),
+      locked AS (
+        SELECT 1 FROM dispatch_runs WHERE tenant_id = ${this.tenantId}::uuid AND order_id = ${orderId}::uuid
+           FOR UPDATE SKIP LOCKED)
+      SELECT ((SELECT count(*) FROM created) + (SELECT count(*) FROM locked))::int AS held`;
+    return (rows[0]?.held ?? 0) > 0;
   }
 
   /** ON CONFLICT DO NOTHING never waits on a lock held on the existing row. */
@@ -172,6 +183,26 @@ export class DispatchRepository {
       orderBy: { offeredAt: 'desc' },
       take: 100,
     });
+  }
+
+  /**
+   * The run ends as `assigned` and the assignment's log entry is written, in one statement (the
+   * assignment holds the run lock, so the run exists; throws if it does not, as updateRun would).
+   */
+  async assigned(e: LogEntry): Promise<void> {
+    const rows = await this.db.$queryRaw<Array<{ runs: number }>>`
+      WITH run AS (
+        UPDATE dispatch_runs SET state = 'assigned'
+         WHERE tenant_id = ${this.tenantId}::uuid AND order_id = ${e.orderId}::uuid
+        RETURNING 1),
+      entry AS (
+        INSERT INTO dispatch_log (tenant_id, order_id, kind, technician_id, score, reason_code, details, actor_type, actor_id)
+        VALUES (${this.tenantId}::uuid, ${e.orderId}::uuid, ${e.kind}, ${e.technicianId ?? null}::uuid,
+                ${e.score === undefined || e.score === null ? null : JSON.stringify(e.score)}::jsonb, ${e.reasonCode ?? null},
+                ${JSON.stringify(e.details ?? {})}::jsonb, ${e.actorType}, ${e.actorId ?? null}::text)
+        RETURNING 1)
+      SELECT (SELECT count(*) FROM run)::int AS runs, (SELECT count(*) FROM entry)::int AS entries`;
+    if (rows[0]?.runs !== 1) throw new Error(`no dispatch run for order ${e.orderId}`);
   }
 
   async log(entries: readonly LogEntry[]): Promise<void> {
