@@ -80,16 +80,25 @@ export class AssignmentService {
         ...(claimed ? { details: claimed.details } : {}),
       });
     }
-    await this.withdrawOpenOffers(orderId, opts.offerId);
-    await this.repo.assigned({
-      orderId,
-      kind: 'assigned',
-      technicianId,
-      reasonCode: opts.via,
-      details: { via: opts.via, reason: opts.reason ?? null, offerId: opts.offerId ?? null },
-      actorType: opts.actor.type,
-      actorId: opts.actor.id,
-    });
+    // open offers withdrawn and logged, the run ended and the assignment logged: one statement
+    const withdrawn = await this.repo.assigned(
+      {
+        orderId,
+        kind: 'assigned',
+        technicianId,
+        reasonCode: opts.via,
+        details: { via: opts.via, reason: opts.reason ?? null, offerId: opts.offerId ?? null },
+        actorType: opts.actor.type,
+        actorId: opts.actor.id,
+      },
+      opts.offerId ?? null,
+    );
+    for (const o of withdrawn) {
+      await this.hub.publish(this.tenantContext.tenantId(), `technician:${o.technicianId}`, {
+        type: 'offer.withdrawn',
+        data: { offerId: o.id, orderId },
+      });
+    }
     await this.notify(updated, technicianId, 'assigned');
     return updated;
   }
@@ -162,27 +171,6 @@ export class AssignmentService {
     }
     if (t.status !== 'approved' || t.disabledAt) {
       throw new ConflictException({ code: 'TECHNICIAN_NOT_ASSIGNABLE', message: '技师未通过审核或已停用' });
-    }
-  }
-
-  private async withdrawOpenOffers(orderId: string, keepOfferId?: string): Promise<void> {
-    for (const o of await this.repo.openOffers(orderId)) {
-      if (o.id === keepOfferId) continue;
-      await this.repo.closeOffer(o.id, 'withdrawn');
-      await this.repo.log([
-        {
-          orderId,
-          kind: 'withdrawn',
-          technicianId: o.technicianId,
-          reasonCode: 'assigned_elsewhere',
-          details: { offerId: o.id },
-          actorType: 'system',
-        },
-      ]);
-      await this.hub.publish(this.tenantContext.tenantId(), `technician:${o.technicianId}`, {
-        type: 'offer.withdrawn',
-        data: { offerId: o.id, orderId },
-      });
     }
   }
 

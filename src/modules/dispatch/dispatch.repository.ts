@@ -186,23 +186,42 @@ export class DispatchRepository {
   }
 
   /**
-   * The run ends as `assigned` and the assignment's log entry is written, in one statement (the
-   * assignment holds the run lock, so the run exists; throws if it does not, as updateRun would).
+   * The assignment's bookkeeping in one statement: withdraws the order's open offers (but
+   * `keepOfferId`, the one accepted), logs each withdrawal and then `e` (in that order), and ends
+   * the run as `assigned`. The assignment holds the run lock, so the run exists; throws if not, as
+   * updateRun would. Returns the withdrawn offers (their technicians are told).
    */
-  async assigned(e: LogEntry): Promise<void> {
-    const rows = await this.db.$queryRaw<Array<{ runs: number }>>`
-      WITH run AS (
+  async assigned(
+    e: LogEntry & { kind: 'assigned' },
+    keepOfferId: string | null,
+  ): Promise<Array<{ id: string; technicianId: string }>> {
+    const rows = await this.db.$queryRaw<Array<{ id: string | null; technicianId: string | null; runs: number }>>`
+      WITH withdrawn AS (
+        UPDATE dispatch_offers SET status = 'withdrawn', responded_at = now()
+         WHERE tenant_id = ${this.tenantId}::uuid AND order_id = ${e.orderId}::uuid AND status = 'offered'
+           AND id IS DISTINCT FROM ${keepOfferId}::uuid
+        RETURNING id, technician_id),
+      run AS (
         UPDATE dispatch_runs SET state = 'assigned'
          WHERE tenant_id = ${this.tenantId}::uuid AND order_id = ${e.orderId}::uuid
         RETURNING 1),
-      entry AS (
-        INSERT INTO dispatch_log (tenant_id, order_id, kind, technician_id, score, reason_code, details, actor_type, actor_id)
-        VALUES (${this.tenantId}::uuid, ${e.orderId}::uuid, ${e.kind}, ${e.technicianId ?? null}::uuid,
-                ${e.score === undefined || e.score === null ? null : JSON.stringify(e.score)}::jsonb, ${e.reasonCode ?? null},
-                ${JSON.stringify(e.details ?? {})}::jsonb, ${e.actorType}, ${e.actorId ?? null}::text)
+      entries AS (
+        INSERT INTO dispatch_log (tenant_id, order_id, kind, technician_id, reason_code, details, actor_type, actor_id)
+        SELECT ${this.tenantId}::uuid, ${e.orderId}::uuid, x.kind, x.technician_id, x.reason_code, x.details,
+               x.actor_type, x.actor_id
+          FROM (SELECT 0 AS ord, 'withdrawn' AS kind, w.technician_id, 'assigned_elsewhere' AS reason_code,
+                       jsonb_build_object('offerId', w.id) AS details, 'system' AS actor_type, NULL::text AS actor_id
+                  FROM withdrawn w
+                UNION ALL
+                SELECT 1, ${e.kind}, ${e.technicianId ?? null}::uuid, ${e.reasonCode ?? null},
+                       ${JSON.stringify(e.details ?? {})}::jsonb, ${e.actorType}, ${e.actorId ?? null}::text) x
+         ORDER BY x.ord
         RETURNING 1)
-      SELECT (SELECT count(*) FROM run)::int AS runs, (SELECT count(*) FROM entry)::int AS entries`;
+      SELECT w.id, w.technician_id AS "technicianId", (SELECT count(*) FROM run)::int AS runs,
+             (SELECT count(*) FROM entries)::int AS entries
+        FROM (SELECT 1) one LEFT JOIN withdrawn w ON true`;
     if (rows[0]?.runs !== 1) throw new Error(`no dispatch run for order ${e.orderId}`);
+    return rows.flatMap((r) => (r.id && r.technicianId ? [{ id: r.id, technicianId: r.technicianId }] : []));
   }
 
   async log(entries: readonly LogEntry[]): Promise<void> {
