@@ -95,6 +95,28 @@ export class NotificationsRepository {
     }
   }
 
+  /**
+   * contact() for several recipients in one statement; recipients that do not exist in this store
+   * (or disabled staff) are missing from the map, keyed `type:id`.
+   */
+  async contacts(recipients: readonly Recipient[]): Promise<Map<string, RecipientContact>> {
+    const ids = (type: Recipient['type']) => recipients.filter((r) => r.type === type).map((r) => r.id);
+    const rows = await this.db.$queryRaw<
+      Array<{ type: Recipient['type']; id: string; email: string | null; phoneEnc: Uint8Array | null }>
+    >`
+      SELECT 'customer' AS type, id, NULL::text AS email, phone_enc AS "phoneEnc"
+        FROM customers WHERE id = ANY(${ids('customer')}::uuid[])
+      UNION ALL
+      SELECT 'technician', id, NULL::text, phone_enc FROM technicians WHERE id = ANY(${ids('technician')}::uuid[])
+      UNION ALL
+      SELECT 'staff', id, email, phone_enc FROM staff_accounts
+       WHERE id = ANY(${ids('staff')}::uuid[]) AND disabled_at IS NULL`;
+    const table = { customer: 'customers', technician: 'technicians', staff: 'staff_accounts' } as const;
+    return new Map(
+      rows.map((r) => [`${r.type}:${r.id}`, { email: r.email, phoneEnc: r.phoneEnc, phoneTable: table[r.type] }]),
+    );
+  }
+
   /** What customers call a technician: the display name, else 李技师 from the legal name. */
   async technicianLabel(id: string): Promise<string | null> {
     const t = await this.db.technician.findUnique({

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Order } from '../../generated/prisma/client';
 import { TenantContext } from '../../platform/database/tenant-context';
 import { RealtimeHub } from '../../platform/realtime/realtime-hub';
-import { NotificationService } from './notification.service';
+import type { NotificationTemplateName } from './notification-templates';
+import { NotificationService, type NotifyRequest } from './notification.service';
 import { EVENTS_NAMING_TECHNICIAN, planOrderNotices, type OrderChange } from './order-notice-plan';
 import { NotificationsRepository } from './notifications.repository';
 
@@ -76,10 +77,13 @@ export class OrderStatusBroadcaster {
     const plan = planOrderNotices(change, facts);
     const templates = plan.map((n) => n.template);
     if (onceSince && (await this.repo.orderNoticeWrittenSince(order.id, templates, onceSince))) return;
+    const personal: Array<NotifyRequest<NotificationTemplateName>> = [];
     for (const notice of plan) {
       const req = { template: notice.template, params: notice.params, channels: notice.channels, orderId: order.id };
       if (notice.to === 'staff') await this.notifications.notifyStaff(req);
-      else await this.notifications.notify({ ...req, recipient: notice.to });
+      else personal.push({ ...req, recipient: notice.to });
     }
+    // the customer and the technician: one contact lookup, one insert
+    await this.notifications.notifyEach(personal);
   }
 }
