@@ -134,17 +134,13 @@ export class GrabService implements OnModuleInit {
    * committed a win they are told ALREADY_TAKEN at once; when it was refused (SLOT_TAKEN) the next
    * one gets its turn, so the order is never lost to a refused claimer. A claim in flight in
    * another process shows as a locked run or listing (SKIP LOCKED): wait briefly outside any transaction
-   * and look again, so losers never sit on pooled connections behind the winner.
+   * and look again (the one-statement pre-check first), so losers never sit on pooled connections
+   * behind the winner.
    */
   async claim(actor: Actor, tenantId: string, orderId: string): Promise<ClaimResult> {
     // Same answers, same order as claimOnce, without its transaction for the (many) losers.
     assertTechnician(actor);
-    const pre = GrabRepository.claimPrecheckOf(
-      (await this.tenantContext.peekSql(tenantId, GrabRepository.CLAIM_PRECHECK, [orderId, actor.id]))[0],
-    );
-    if (!pre.onDuty) throw notOnDuty();
-    if (pre.listing === null) throw notFound();
-    if (pre.listing !== 'open') throw alreadyTaken();
+    await this.lookFirst(tenantId, orderId, actor.id);
     const deadline = Date.now() + CLAIM_WAIT_MS;
     let backoffMs = 4;
     for (;;) {
@@ -169,7 +165,19 @@ export class GrabService implements OnModuleInit {
       if (Date.now() > deadline) throw alreadyTaken();
       await new Promise((r) => setTimeout(r, backoffMs + Math.random() * backoffMs));
       backoffMs = Math.min(backoffMs * 2, 50);
+      // one statement before another transaction: the claim in flight elsewhere has most likely won
+      await this.lookFirst(tenantId, orderId, actor.id);
     }
+  }
+
+  /** The pre-check, one statement (peekSql): throws what a claim would answer now, if anything. */
+  private async lookFirst(tenantId: string, orderId: string, technicianId: string): Promise<void> {
+    const pre = GrabRepository.claimPrecheckOf(
+      (await this.tenantContext.peekSql(tenantId, GrabRepository.CLAIM_PRECHECK, [orderId, technicianId]))[0],
+    );
+    if (!pre.onDuty) throw notOnDuty();
+    if (pre.listing === null) throw notFound();
+    if (pre.listing !== 'open') throw alreadyTaken();
   }
 
   /**
