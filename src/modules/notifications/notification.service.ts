@@ -4,7 +4,7 @@ import { TenantContext } from '../../platform/database/tenant-context';
 import { escapeHtml } from '../../platform/mail/mail-templates';
 import { JobQueue } from '../../platform/queue/job-queue';
 import { RealtimeHub } from '../../platform/realtime/realtime-hub';
-import { type NotificationChannel, type Recipient, personalTopic } from './notification-recipient';
+import { type NotificationChannel, type Recipient, contactKey, personalTopic } from './notification-recipient';
 import {
   notificationLocale,
   renderNotification,
@@ -48,14 +48,18 @@ export class NotificationService {
 
   /**
    * notify() for several notices at once (one status change telling the customer and the
-   * technician): the recipients' contacts in one query, every row in one insert. Returns one entry
-   * per request, null where the recipient does not exist in this store.
+   * technician): every row in one insert, the recipients' contacts read in one query unless the
+   * caller already has them (NotificationsRepository.contacts). Returns one entry per request,
+   * null where the recipient does not exist in this store.
    */
-  async notifyEach(reqs: ReadonlyArray<NotifyRequest<NotificationTemplateName>>): Promise<Array<Notification | null>> {
+  async notifyEach(
+    reqs: ReadonlyArray<NotifyRequest<NotificationTemplateName>>,
+    known?: ReadonlyMap<string, RecipientContact>,
+  ): Promise<Array<Notification | null>> {
     if (reqs.length === 0) return [];
-    const contacts = await this.repo.contacts(reqs.map((r) => r.recipient));
+    const contacts = known ?? (await this.repo.contacts(reqs.map((r) => r.recipient))).contacts;
     const batches = reqs.map((req) => {
-      const contact = contacts.get(`${req.recipient.type}:${req.recipient.id}`);
+      const contact = contacts.get(contactKey(req.recipient));
       return { targets: contact ? [{ recipient: req.recipient, contact }] : [], req };
     });
     const rows = await this.deliverAll(batches);

@@ -69,11 +69,14 @@ export class OrderStatusBroadcaster {
       refundedFen: order.refundedFen,
     };
     // Most transitions notify nobody: then no lookups at all inside the caller's transaction.
-    if (planOrderNotices(change, facts).length === 0) return;
+    const unnamed = planOrderNotices(change, facts);
+    if (unnamed.length === 0) return;
     facts.timeZone = (await this.repo.store())?.timezone ?? facts.timeZone;
-    if (order.technicianId && EVENTS_NAMING_TECHNICIAN.has(change.event)) {
-      facts.technicianName = await this.repo.technicianLabel(order.technicianId);
-    }
+    // The recipients do not depend on the technician's name: their contacts and the name in one query.
+    const recipients = unnamed.flatMap((n) => (n.to === 'staff' ? [] : [n.to]));
+    const named = order.technicianId && EVENTS_NAMING_TECHNICIAN.has(change.event) ? order.technicianId : null;
+    const looked = recipients.length > 0 || named ? await this.repo.contacts(recipients, named) : null;
+    facts.technicianName = looked?.technicianLabel ?? null;
     const plan = planOrderNotices(change, facts);
     const templates = plan.map((n) => n.template);
     if (onceSince && (await this.repo.orderNoticeWrittenSince(order.id, templates, onceSince))) return;
@@ -83,7 +86,7 @@ export class OrderStatusBroadcaster {
       if (notice.to === 'staff') await this.notifications.notifyStaff(req);
       else personal.push({ ...req, recipient: notice.to });
     }
-    // the customer and the technician: one contact lookup, one insert
-    await this.notifications.notifyEach(personal);
+    // the customer and the technician: contacts already read, one insert
+    await this.notifications.notifyEach(personal, looked?.contacts);
   }
 }
