@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
  * pg pool both go through pg.Client#query) while one claim is in flight and nothing else runs.
  */
 const LOSER_BUDGET = 1;
-const WINNER_BUDGET = 17;
+const WINNER_BUDGET = 20;
 
 describe('grab claim round trips', () => {
   let db: TestDatabase;

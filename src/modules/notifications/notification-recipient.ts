@@ -19,8 +19,3 @@ export function recipientOf(actor: Actor): Recipient | null {
 export function personalTopic(r: Recipient): string {
   return `${r.type}:${r.id}`;
 }
-
-/** A recipient's key in NotificationsRepository.contacts()'s map. */
-export function contactKey(r: Recipient): string {
-  return `${r.type}:${r.id}`;
-}

@@ -4,7 +4,7 @@ import { TenantContext } from '../../platform/database/tenant-context';
 import { escapeHtml } from '../../platform/mail/mail-templates';
 import { JobQueue } from '../../platform/queue/job-queue';
 import { RealtimeHub } from '../../platform/realtime/realtime-hub';
-import { type NotificationChannel, type Recipient, contactKey, personalTopic } from './notification-recipient';
+import { type NotificationChannel, type Recipient, personalTopic } from './notification-recipient';
 import {
   notificationLocale,
   renderNotification,
@@ -46,26 +46,6 @@ export class NotificationService {
     return row ?? null;
   }
 
-  /**
-   * notify() for several notices at once (one status change telling the customer and the
-   * technician): every row in one insert, the recipients' contacts read in one query unless the
-   * caller already has them (NotificationsRepository.contacts). Returns one entry per request,
-   * null where the recipient does not exist in this store.
-   */
-  async notifyEach(
-    reqs: ReadonlyArray<NotifyRequest<NotificationTemplateName>>,
-    known?: ReadonlyMap<string, RecipientContact>,
-  ): Promise<Array<Notification | null>> {
-    if (reqs.length === 0) return [];
-    const contacts = known ?? (await this.repo.contacts(reqs.map((r) => r.recipient))).contacts;
-    const batches = reqs.map((req) => {
-      const contact = contacts.get(contactKey(req.recipient));
-      return { targets: contact ? [{ recipient: req.recipient, contact }] : [], req };
-    });
-    const rows = await this.deliverAll(batches);
-    return rows.map((r) => r[0] ?? null);
-  }
-
   /** A store-wide alert: one notification per active staff member (two queries, whatever the staff size). */
   async notifyStaff<N extends NotificationTemplateName>(req: Omit<NotifyRequest<N>, 'recipient'>): Promise<number> {
     const staff = await this.repo.activeStaffContacts();
@@ -77,53 +57,36 @@ export class NotificationService {
     req: Omit<NotifyRequest<N>, 'recipient'>,
   ): Promise<Notification[]> {
     if (targets.length === 0) return [];
-    return (await this.deliverAll([{ targets, req }]))[0]!;
-  }
-
-  /** Writes the rows of several notices in one insert; returns each batch's rows, in order. */
-  private async deliverAll(
-    batches: ReadonlyArray<{
-      targets: Array<{ recipient: Recipient; contact: RecipientContact }>;
-      req: Omit<NotifyRequest<NotificationTemplateName>, 'recipient'>;
-    }>,
-  ): Promise<Notification[][]> {
-    if (batches.every((b) => b.targets.length === 0)) return batches.map(() => []);
     const tenantId = this.tenantContext.tenantId();
     const store = await this.repo.store();
     const locale = notificationLocale(store?.locale);
-    const plans = batches.flatMap(({ targets, req }, batch) => {
-      // renderNotification pairs a template with its params; each request carries a matching pair
-      const { title, body } = renderNotification(req.template, locale, req.params as never);
-      return targets.map(({ recipient, contact }) => {
-        const email = req.channels.includes('email') && contact.email ? contact.email : null;
-        const sms = req.channels.includes('sms') && contact.phoneEnc !== null;
-        const channels: NotificationChannel[] = [
-          'in_app',
-          ...(email ? ['email' as const] : []),
-          ...(sms ? ['sms' as const] : []),
-        ];
-        return { batch, req, title, body, recipient, email, sms, channels };
-      });
+    const { title, body } = renderNotification(req.template, locale, req.params);
+    const plans = targets.map(({ recipient, contact }) => {
+      const email = req.channels.includes('email') && contact.email ? contact.email : null;
+      const sms = req.channels.includes('sms') && contact.phoneEnc !== null;
+      const channels: NotificationChannel[] = [
+        'in_app',
+        ...(email ? ['email' as const] : []),
+        ...(sms ? ['sms' as const] : []),
+      ];
+      return { recipient, email, sms, channels };
     });
     const rows = await this.repo.insertMany(
       plans.map((p) => ({
         recipientType: p.recipient.type,
         recipientId: p.recipient.id,
-        template: p.req.template,
-        params: p.req.params as unknown as Prisma.InputJsonValue,
+        template: req.template,
+        params: req.params as unknown as Prisma.InputJsonValue,
         locale,
-        title: p.title,
-        body: p.body,
+        title,
+        body,
         channels: p.channels,
-        orderId: p.req.orderId ?? null,
+        orderId: req.orderId ?? null,
       })),
     );
-    const out: Notification[][] = batches.map(() => []);
     // Queueing and publishing wait for the commit (after-commit hooks): no database time here.
     for (const [k, row] of rows.entries()) {
       const p = plans[k]!;
-      const { title, body, req } = p;
-      out[p.batch]!.push(row);
       if (p.email) {
         await this.jobs.enqueue('mail.send', {
           to: p.email,
@@ -148,6 +111,6 @@ export class NotificationService {
         });
       }
     }
-    return out;
+    return rows;
   }
 }

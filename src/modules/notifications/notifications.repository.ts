@@ -4,7 +4,7 @@ import { TenantContext } from '../../platform/database/tenant-context';
 import { CurrentStore } from '../../platform/tenancy/current-store';
 import type { WhereInput } from '../../platform/authz/casl-prisma';
 import { defaultDisplayName } from '../technicians/display-name';
-import { contactKey, type Recipient } from './notification-recipient';
+import type { Recipient } from './notification-recipient';
 
 export type NewNotification = Omit<Prisma.NotificationUncheckedCreateInput, 'tenantId' | 'id' | 'createdAt' | 'readAt'>;
 
@@ -93,52 +93,6 @@ export class NotificationsRepository {
         return t ? { email: null, phoneEnc: t.phoneEnc, phoneTable: 'technicians' } : null;
       }
     }
-  }
-
-  /**
-   * contact() for several recipients in one statement; recipients that do not exist in this store
-   * (or disabled staff) are missing from the map, keyed `type:id`. With `labelOf`, the same
-   * statement also reads what customers call that technician (technicianLabel()).
-   */
-  async contacts(
-    recipients: readonly Recipient[],
-    labelOf: string | null = null,
-  ): Promise<{ contacts: Map<string, RecipientContact>; technicianLabel: string | null }> {
-    const ids = (type: Recipient['type']) => recipients.filter((r) => r.type === type).map((r) => r.id);
-    const rows = await this.db.$queryRaw<
-      Array<{
-        type: Recipient['type'] | 'label';
-        id: string;
-        email: string | null;
-        phoneEnc: Uint8Array | null;
-        displayName: string | null;
-        name: string | null;
-      }>
-    >`
-      SELECT 'customer' AS type, id, NULL::text AS email, phone_enc AS "phoneEnc", NULL::text AS "displayName",
-             NULL::text AS name
-        FROM customers WHERE id = ANY(${ids('customer')}::uuid[])
-      UNION ALL
-      SELECT 'technician', id, NULL::text, phone_enc, NULL::text, NULL::text
-        FROM technicians WHERE id = ANY(${ids('technician')}::uuid[])
-      UNION ALL
-      SELECT 'staff', id, email, phone_enc, NULL::text, NULL::text
-        FROM staff_accounts WHERE id = ANY(${ids('staff')}::uuid[]) AND disabled_at IS NULL
-      UNION ALL
-      SELECT 'label', id, NULL::text, NULL::bytea, display_name, name FROM technicians WHERE id = ${labelOf}::uuid`;
-    const table = { customer: 'customers', technician: 'technicians', staff: 'staff_accounts' } as const;
-    const contacts = new Map<string, RecipientContact>();
-    let technicianLabel: string | null = null;
-    for (const r of rows) {
-      if (r.type === 'label') technicianLabel = r.displayName ?? (r.name ? defaultDisplayName(r.name) : null);
-      else
-        contacts.set(contactKey({ type: r.type, id: r.id }), {
-          email: r.email,
-          phoneEnc: r.phoneEnc,
-          phoneTable: table[r.type],
-        });
-    }
-    return { contacts, technicianLabel };
   }
 
   /** What customers call a technician: the display name, else 李技师 from the legal name. */

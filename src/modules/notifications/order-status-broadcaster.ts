@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Order } from '../../generated/prisma/client';
 import { TenantContext } from '../../platform/database/tenant-context';
 import { RealtimeHub } from '../../platform/realtime/realtime-hub';
-import type { NotificationTemplateName } from './notification-templates';
-import { NotificationService, type NotifyRequest } from './notification.service';
+import { NotificationService } from './notification.service';
 import { EVENTS_NAMING_TECHNICIAN, planOrderNotices, type OrderChange } from './order-notice-plan';
 import { NotificationsRepository } from './notifications.repository';
 
@@ -69,24 +68,18 @@ export class OrderStatusBroadcaster {
       refundedFen: order.refundedFen,
     };
     // Most transitions notify nobody: then no lookups at all inside the caller's transaction.
-    const unnamed = planOrderNotices(change, facts);
-    if (unnamed.length === 0) return;
+    if (planOrderNotices(change, facts).length === 0) return;
     facts.timeZone = (await this.repo.store())?.timezone ?? facts.timeZone;
-    // The recipients do not depend on the technician's name: their contacts and the name in one query.
-    const recipients = unnamed.flatMap((n) => (n.to === 'staff' ? [] : [n.to]));
-    const named = order.technicianId && EVENTS_NAMING_TECHNICIAN.has(change.event) ? order.technicianId : null;
-    const looked = recipients.length > 0 || named ? await this.repo.contacts(recipients, named) : null;
-    facts.technicianName = looked?.technicianLabel ?? null;
+    if (order.technicianId && EVENTS_NAMING_TECHNICIAN.has(change.event)) {
+      facts.technicianName = await this.repo.technicianLabel(order.technicianId);
+    }
     const plan = planOrderNotices(change, facts);
     const templates = plan.map((n) => n.template);
     if (onceSince && (await this.repo.orderNoticeWrittenSince(order.id, templates, onceSince))) return;
-    const personal: Array<NotifyRequest<NotificationTemplateName>> = [];
     for (const notice of plan) {
       const req = { template: notice.template, params: notice.params, channels: notice.channels, orderId: order.id };
       if (notice.to === 'staff') await this.notifications.notifyStaff(req);
-      else personal.push({ ...req, recipient: notice.to });
+      else await this.notifications.notify({ ...req, recipient: notice.to });
     }
-    // the customer and the technician: contacts already read, one insert
-    await this.notifications.notifyEach(personal, looked?.contacts);
   }
 }
