@@ -252,6 +252,41 @@ describe('auto-dispatch: offers, declines, timeouts and radius steps', () => {
     }
   });
 
+  it('staff assign someone else while an offer is open: the offer is withdrawn and logged before the assignment, its technician told', async () => {
+    const w = await DispatchWorld.create(f, { mode: 'auto', offerTimeoutSeconds: 600 });
+    await w.tech({ name: 'W1', km: 0.5 });
+    const w2 = await w.tech({ name: 'W2', km: 3 });
+    const stream = await openSse(`${base}/t/${w.a.slug}/api/events`, await w.techToken(t, 'W1'));
+    try {
+      const c = await w.customer(t);
+      const order = await w.order(t, c);
+      await w.pay(t, order);
+      const offer = (await stream.next('offer', 10_000)).data as { offerId: string };
+      const assigned = await post(w, w.owner, `dispatch/orders/${order.id}/assign`, {
+        technicianId: w2,
+        reason: '指定',
+      });
+      expect(assigned.statusCode, assigned.body).toBe(200);
+      expect((await stream.next('offer.withdrawn', 10_000)).data).toMatchObject({
+        offerId: offer.offerId,
+        orderId: order.id,
+      });
+      expect(await w.openOffer(order.id)).toBeNull();
+      expect(await w.story(order.id)).toEqual(['offered:W1', 'withdrawn:W1', 'assigned:W2']);
+      const log = await w.log(order.id);
+      expect(log.find((r) => r.kind === 'withdrawn')).toMatchObject({
+        reason_code: 'assigned_elsewhere',
+        details: { offerId: offer.offerId },
+      });
+      const run = await f.query(`SELECT state FROM dispatch_runs WHERE order_id = $1`, [order.id]);
+      expect(run.rows).toEqual([{ state: 'assigned' }]);
+      const late = await post(w, await w.techToken(t, 'W1'), `dispatch/offers/${offer.offerId}/accept`);
+      expect(late.statusCode).toBe(409);
+    } finally {
+      stream.close();
+    }
+  });
+
   it('nobody eligible at any step: auto_then_grab opens the grab hall; auto alone asks staff', async () => {
     const grab = await DispatchWorld.create(f, { mode: 'auto_then_grab', radiusStepsM: [1000, 2000] });
     await grab.tech({ name: 'G', km: 0.5, online: false });

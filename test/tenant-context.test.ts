@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SQL_POOL } from '../src/platform/database/database.tokens';
 import { TenantContext } from '../src/platform/database/tenant-context';
 import { createTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -70,5 +71,20 @@ describe('TenantContext', () => {
     await expect(ctx.run("x' OR true --", async () => undefined)).rejects.toThrow(/invalid tenant id/);
     expect(ctx.hasContext()).toBe(false);
     expect(() => ctx.db()).toThrow(/No tenant context/);
+  });
+  it('peekSql: one round trip, RLS on the given store, nothing left set on the connection, uuid parameters only', async () => {
+    await f.query(`INSERT INTO audit_events (tenant_id, actor_type, action) VALUES ($1, 'system', 'ctx.peek')`, [a.id]);
+    const count = `SELECT count(*)::int AS n FROM audit_events WHERE action = 'ctx.peek' AND tenant_id = $1::uuid`;
+    expect(await ctx.peekSql<{ n: number }>(a.id, count, [a.id])).toEqual([{ n: 1 }]);
+    // RLS: another store sees none of a's rows, even when asking for them by id
+    expect(await ctx.peekSql<{ n: number }>(b.id, count, [a.id])).toEqual([{ n: 0 }]);
+    // the setting was transaction-local: the pooled connection carries no tenant afterwards
+    const pool = t.app.get<pg.Pool>(SQL_POOL);
+    const after = await pool.query(`SELECT coalesce(current_setting('app.tenant_id', true), '') AS t`);
+    expect(after.rows[0].t).toBe('');
+    await expect(ctx.peekSql(a.id, count, ["x' OR true --"])).rejects.toThrow('uuids');
+    await expect(ctx.peekSql(a.id, `UPDATE audit_events SET action = 'x'`)).rejects.toThrow('single SELECT');
+    await expect(ctx.peekSql(a.id, `SELECT 1; SELECT 2`)).rejects.toThrow('single SELECT');
+    await expect(ctx.run(a.id, () => ctx.peekSql(a.id, 'SELECT 1'))).rejects.toThrow('nested');
   });
 });

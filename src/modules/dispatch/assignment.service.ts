@@ -6,6 +6,7 @@ import type { OrderActor } from '../orders/order-actor';
 import { OrderTransitions } from '../orders/order-transitions.service';
 import { BusyTimeService } from '../scheduling/busy-time.service';
 import { DispatchRepository } from './dispatch.repository';
+import { DEFAULT_DISPATCH_SETTINGS } from './dispatch-settings';
 
 export type AssignVia = 'auto' | 'grab' | 'manual' | 'pool';
 
@@ -19,6 +20,11 @@ export interface AssignOptions {
   accepted?: boolean;
   /** the caller took the order's run lock in this unit of work (tryLockRun): the run exists and is held */
   runLocked?: boolean;
+  /**
+   * the caller checked in this unit of work that the technician is approved and not disabled
+   * (a grab claim's take does): not looked up again
+   */
+  technicianChecked?: boolean;
 }
 
 const ASSIGNABLE = ['paid', 'dispatching'];
@@ -46,7 +52,7 @@ export class AssignmentService {
 
   /** The run lock without waiting (grab claims take it before the listing); false while held elsewhere. */
   async tryLockRun(orderId: string): Promise<boolean> {
-    return this.repo.tryLockRun(orderId, (await this.repo.settings()).mode);
+    return this.repo.tryLockRun(orderId, DEFAULT_DISPATCH_SETTINGS.mode);
   }
 
   async assign(orderId: string, technicianId: string, opts: AssignOptions): Promise<Order> {
@@ -54,13 +60,12 @@ export class AssignmentService {
       if (!(await this.repo.orderExists(orderId))) throw orderNotFound();
       await this.repo.lockRun(orderId, (await this.repo.settings()).mode);
     }
-    await this.assertAssignable(technicianId);
+    if (!opts.technicianChecked) await this.assertAssignable(technicianId);
     const order = await this.transitions.lock(orderId);
     if (!order) throw orderNotFound();
     if (!ASSIGNABLE.includes(order.status)) {
       throw new ConflictException({ code: 'ORDER_NOT_ASSIGNABLE', message: `订单状态 ${order.status} 不能派单` });
     }
-    await this.busy.releaseByReference(order.id);
     const hold = await this.moveHold(order, technicianId);
     let updated = await this.transitions.apply(orderId, 'assign', opts.actor, opts.reason ?? null, {
       locked: order,
@@ -75,9 +80,8 @@ export class AssignmentService {
         ...(claimed ? { details: claimed.details } : {}),
       });
     }
-    await this.withdrawOpenOffers(orderId, opts.offerId);
-    await this.repo.updateRun(orderId, { state: 'assigned' });
-    await this.repo.log([
+    // open offers withdrawn and logged, the run ended and the assignment logged: one statement
+    const withdrawn = await this.repo.assigned(
       {
         orderId,
         kind: 'assigned',
@@ -87,7 +91,14 @@ export class AssignmentService {
         actorType: opts.actor.type,
         actorId: opts.actor.id,
       },
-    ]);
+      opts.offerId ?? null,
+    );
+    for (const o of withdrawn) {
+      await this.hub.publish(this.tenantContext.tenantId(), `technician:${o.technicianId}`, {
+        type: 'offer.withdrawn',
+        data: { offerId: o.id, orderId },
+      });
+    }
     await this.notify(updated, technicianId, 'assigned');
     return updated;
   }
@@ -110,7 +121,6 @@ export class AssignmentService {
         fields: [{ field: 'technicianId', messages: ['已是该技师 / already assigned to this technician'] }],
       });
     }
-    await this.busy.releaseByReference(order.id);
     const hold = await this.moveHold(order, technicianId);
     const updated = await this.transitions.apply(orderId, 'reassign', opts.actor, opts.reason, {
       locked: order,
@@ -139,8 +149,9 @@ export class AssignmentService {
     return updated;
   }
 
+  /** Releases the order's old hold and takes the new one (one statement; an overlap fails the assignment). */
   private moveHold(order: Order, technicianId: string) {
-    return this.busy.hold(technicianId, { start: order.startAt, end: order.endAt }, 'booking', {
+    return this.busy.moveByReference(technicianId, { start: order.startAt, end: order.endAt }, 'booking', {
       referenceId: order.id,
       location: { lat: order.addressLat, lng: order.addressLng },
     });
@@ -160,27 +171,6 @@ export class AssignmentService {
     }
     if (t.status !== 'approved' || t.disabledAt) {
       throw new ConflictException({ code: 'TECHNICIAN_NOT_ASSIGNABLE', message: '技师未通过审核或已停用' });
-    }
-  }
-
-  private async withdrawOpenOffers(orderId: string, keepOfferId?: string): Promise<void> {
-    for (const o of await this.repo.openOffers(orderId)) {
-      if (o.id === keepOfferId) continue;
-      await this.repo.closeOffer(o.id, 'withdrawn');
-      await this.repo.log([
-        {
-          orderId,
-          kind: 'withdrawn',
-          technicianId: o.technicianId,
-          reasonCode: 'assigned_elsewhere',
-          details: { offerId: o.id },
-          actorType: 'system',
-        },
-      ]);
-      await this.hub.publish(this.tenantContext.tenantId(), `technician:${o.technicianId}`, {
-        type: 'offer.withdrawn',
-        data: { offerId: o.id, orderId },
-      });
     }
   }
 

@@ -103,13 +103,24 @@ export class DispatchRepository {
   /**
    * lockRun without waiting: false while another unit of work holds the run (a claim in flight,
    * a dispatch step). The caller retries outside its transaction instead of queueing on the lock.
+   * One statement: the run is created on first use with the store's mode (its settings row, else
+   * `defaultMode`); a run this statement created is ours until commit (others cannot lock it), an
+   * existing one is locked with SKIP LOCKED. The row we just inserted is invisible to the locking
+   * CTE's snapshot, hence the sum.
    */
-  async tryLockRun(orderId: string, mode: DispatchMode): Promise<boolean> {
-    await this.ensureRun(orderId, mode);
-    const rows = await this.db.$queryRaw<unknown[]>`
-      SELECT 1 FROM dispatch_runs WHERE tenant_id = ${this.tenantId}::uuid AND order_id = ${orderId}::uuid
-         FOR UPDATE SKIP LOCKED`;
-    return rows.length > 0;
+  async tryLockRun(orderId: string, defaultMode: DispatchMode): Promise<boolean> {
+    const rows = await this.db.$queryRaw<Array<{ held: number }>>`
+      WITH created AS (
+        INSERT INTO dispatch_runs (tenant_id, order_id, mode)
+        VALUES (${this.tenantId}::uuid, ${orderId}::uuid,
+                coalesce((SELECT mode FROM dispatch_settings WHERE tenant_id = ${this.tenantId}::uuid), ${defaultMode}))
+        ON CONFLICT (tenant_id, order_id) DO NOTHING
+        RETURNING 1),
+      locked AS (
+        SELECT 1 FROM dispatch_runs WHERE tenant_id = ${this.tenantId}::uuid AND order_id = ${orderId}::uuid
+           FOR UPDATE SKIP LOCKED)
+      SELECT ((SELECT count(*) FROM created) + (SELECT count(*) FROM locked))::int AS held`;
+    return (rows[0]?.held ?? 0) > 0;
   }
 
   /** ON CONFLICT DO NOTHING never waits on a lock held on the existing row. */
@@ -172,6 +183,45 @@ export class DispatchRepository {
       orderBy: { offeredAt: 'desc' },
       take: 100,
     });
+  }
+
+  /**
+   * The assignment's bookkeeping in one statement: withdraws the order's open offers (but
+   * `keepOfferId`, the one accepted), logs each withdrawal and then `e` (in that order), and ends
+   * the run as `assigned`. The assignment holds the run lock, so the run exists; throws if not, as
+   * updateRun would. Returns the withdrawn offers (their technicians are told).
+   */
+  async assigned(
+    e: LogEntry & { kind: 'assigned' },
+    keepOfferId: string | null,
+  ): Promise<Array<{ id: string; technicianId: string }>> {
+    const rows = await this.db.$queryRaw<Array<{ id: string | null; technicianId: string | null; runs: number }>>`
+      WITH withdrawn AS (
+        UPDATE dispatch_offers SET status = 'withdrawn', responded_at = now()
+         WHERE tenant_id = ${this.tenantId}::uuid AND order_id = ${e.orderId}::uuid AND status = 'offered'
+           AND id IS DISTINCT FROM ${keepOfferId}::uuid
+        RETURNING id, technician_id),
+      run AS (
+        UPDATE dispatch_runs SET state = 'assigned'
+         WHERE tenant_id = ${this.tenantId}::uuid AND order_id = ${e.orderId}::uuid
+        RETURNING 1),
+      entries AS (
+        INSERT INTO dispatch_log (tenant_id, order_id, kind, technician_id, reason_code, details, actor_type, actor_id)
+        SELECT ${this.tenantId}::uuid, ${e.orderId}::uuid, x.kind, x.technician_id, x.reason_code, x.details,
+               x.actor_type, x.actor_id
+          FROM (SELECT 0 AS ord, 'withdrawn' AS kind, w.technician_id, 'assigned_elsewhere' AS reason_code,
+                       jsonb_build_object('offerId', w.id) AS details, 'system' AS actor_type, NULL::text AS actor_id
+                  FROM withdrawn w
+                UNION ALL
+                SELECT 1, ${e.kind}, ${e.technicianId ?? null}::uuid, ${e.reasonCode ?? null},
+                       ${JSON.stringify(e.details ?? {})}::jsonb, ${e.actorType}, ${e.actorId ?? null}::text) x
+         ORDER BY x.ord
+        RETURNING 1)
+      SELECT w.id, w.technician_id AS "technicianId", (SELECT count(*) FROM run)::int AS runs,
+             (SELECT count(*) FROM entries)::int AS entries
+        FROM (SELECT 1) one LEFT JOIN withdrawn w ON true`;
+    if (rows[0]?.runs !== 1) throw new Error(`no dispatch run for order ${e.orderId}`);
+    return rows.flatMap((r) => (r.id && r.technicianId ? [{ id: r.id, technicianId: r.technicianId }] : []));
   }
 
   async log(entries: readonly LogEntry[]): Promise<void> {

@@ -14,15 +14,19 @@ import { BusyTimeService } from '../scheduling/busy-time.service';
  */
 export interface GrabAssigner {
   /**
-   * The lock that comes before the listing's (src/modules/dispatch/README.md, "Lock order"),
-   * taken without waiting: false while another unit of work holds it.
+   * Called after the claim's take, which checked that the technician is approved, online and not
+   * disabled in this unit of work.
    */
-  lockFirst(orderId: string): Promise<boolean>;
   assign(
     orderId: string,
     technicianId: string,
     opts: { via: 'grab'; actor: OrderActor; reason: string },
   ): Promise<Order>;
+  /**
+   * The lock that comes before the listing's (src/modules/dispatch/README.md, "Lock order"),
+   * taken without waiting: false while another unit of work holds it.
+   */
+  lockFirst(orderId: string): Promise<boolean>;
 }
 
 export const GRAB_ASSIGNER = Symbol('GRAB_ASSIGNER');
@@ -68,6 +72,12 @@ export class DispatchGrabAssigner implements GrabAssigner {
 
   assign(orderId: string, technicianId: string, opts: { via: 'grab'; actor: OrderActor; reason: string }) {
     // lockFirst took the run lock in this unit of work (the claim's first lock)
-    return this.assignment.assign(orderId, technicianId, { ...opts, accepted: true, runLocked: true });
+    // and the claim's take checked the technician (approved, online, not disabled) under the listing lock
+    return this.assignment.assign(orderId, technicianId, {
+      ...opts,
+      accepted: true,
+      runLocked: true,
+      technicianChecked: true,
+    });
   }
 }

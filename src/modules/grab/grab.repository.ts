@@ -87,22 +87,15 @@ export class GrabRepository {
   }
 
   /**
-   * A claim's first look, in one statement on the plain-pg unit of work (TenantContext.runSql):
-   * is the claimant on duty, and is the listing still open? Most claims in a storm lose, and this
-   * answers them without the interactive transaction; the claim itself checks both again under its locks.
+   * A claim's first look, as one statement (TenantContext.peekSql, one round trip): is the
+   * claimant on duty, and is the listing still open? Most claims in a storm lose, and this answers
+   * them without a unit of work; the claim itself checks both again under its locks.
    */
-  static async claimPrecheck(
-    sql: { query: (text: string, values: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }> },
-    orderId: string,
-    technicianId: string,
-  ): Promise<{ onDuty: boolean; listing: string | null }> {
-    const { rows } = await sql.query(
-      `SELECT EXISTS (SELECT 1 FROM technicians WHERE id = $2::uuid AND status = 'approved' AND online) AS on_duty,
-              (SELECT status FROM grab_listings WHERE order_id = $1::uuid) AS listing`,
-      [orderId, technicianId],
-    );
-    const row = rows[0]!;
-    return { onDuty: row['on_duty'] === true, listing: (row['listing'] as string | null) ?? null };
+  static readonly CLAIM_PRECHECK = `SELECT EXISTS (SELECT 1 FROM technicians WHERE id = $2::uuid AND status = 'approved' AND online) AS on_duty,
+              (SELECT status FROM grab_listings WHERE order_id = $1::uuid) AS listing`;
+
+  static claimPrecheckOf(row: Record<string, unknown> | undefined): { onDuty: boolean; listing: string | null } {
+    return { onDuty: row?.['on_duty'] === true, listing: (row?.['listing'] as string | null | undefined) ?? null };
   }
 
   async find(orderId: string): Promise<ListingRow | null> {
@@ -119,31 +112,40 @@ export class GrabRepository {
   }
 
   /**
-   * The listing if no other claim is mid-way on it (SKIP LOCKED → null while one is), plus its
-   * unlocked status so the caller can tell "busy" from "gone" or "taken".
-   */
-  async tryLock(orderId: string): Promise<{ locked: boolean; status: string | null }> {
-    const rows = await this.db.$queryRaw<{ status: string }[]>`
-      SELECT status FROM grab_listings WHERE order_id = ${orderId}::uuid FOR UPDATE SKIP LOCKED`;
-    if (rows[0]) return { locked: true, status: rows[0].status };
-    const seen = await this.db.$queryRaw<{ status: string }[]>`
-      SELECT status FROM grab_listings WHERE order_id = ${orderId}::uuid`;
-    return { locked: false, status: seen[0]?.status ?? null };
-  }
-
-  /**
-   * The claim itself: only one UPDATE can see status = 'open'. Concurrent claimers queue on the
-   * row lock and, once the winner commits, re-check the condition and match nothing.
+   * The claim itself, in one statement: locks the listing unless another claim is mid-way on it
+   * (SKIP LOCKED), checks that the claimant is approved, online and not disabled, and takes it.
+   * Only one UPDATE can see status = 'open'. Null when anything failed: whyNotTaken tells what.
    */
   async take(orderId: string, technicianId: string): Promise<ListingRow | null> {
     const rows = await this.db.$queryRawUnsafe<ListingRow[]>(
       `UPDATE grab_listings SET status = 'taken', technician_id = $2::uuid, taken_at = now()
         WHERE order_id = $1::uuid AND status = 'open' AND start_at > now()
+          AND order_id IN (SELECT order_id FROM grab_listings WHERE order_id = $1::uuid FOR UPDATE SKIP LOCKED)
+          AND EXISTS (SELECT 1 FROM technicians
+                       WHERE id = $2::uuid AND status = 'approved' AND online AND disabled_at IS NULL)
        RETURNING ${COLUMNS}`,
       orderId,
       technicianId,
     );
     return rows[0] ?? null;
+  }
+
+  /** Why take() matched nothing (unlocked reads): a listing still open and ahead is locked by another claim. */
+  async whyNotTaken(
+    orderId: string,
+    technicianId: string,
+  ): Promise<{ onDuty: boolean; disabled: boolean; status: string | null; ahead: boolean }> {
+    const rows = await this.db.$queryRaw<
+      Array<{ onDuty: boolean; disabled: boolean; status: string | null; ahead: boolean | null }>
+    >`
+      SELECT EXISTS (SELECT 1 FROM technicians WHERE id = ${technicianId}::uuid AND status = 'approved' AND online)
+               AS "onDuty",
+             EXISTS (SELECT 1 FROM technicians WHERE id = ${technicianId}::uuid AND disabled_at IS NOT NULL)
+               AS disabled,
+             g.status, g.start_at > now() AS ahead
+        FROM (SELECT 1) one LEFT JOIN grab_listings g ON g.order_id = ${orderId}::uuid`;
+    const r = rows[0]!;
+    return { onDuty: r.onDuty, disabled: r.disabled, status: r.status, ahead: r.ahead === true };
   }
 
   async close(orderId: string): Promise<boolean> {

@@ -38,6 +38,8 @@ function assertTechnician(actor: Actor): void {
 
 const alreadyTaken = () =>
   new ConflictException({ code: 'ALREADY_TAKEN', message: '订单已被抢 / this order has already been taken' });
+const notAssignable = () =>
+  new ConflictException({ code: 'TECHNICIAN_NOT_ASSIGNABLE', message: '技师未通过审核或已停用' });
 const notFound = () => new NotFoundException({ code: 'ORDER_NOT_FOUND', message: 'order not found' });
 
 /**
@@ -48,8 +50,13 @@ const notFound = () => new NotFoundException({ code: 'ORDER_NOT_FOUND', message:
  */
 @Injectable()
 export class GrabService implements OnModuleInit {
-  /** The claim in flight per order in this process (others of the same order wait on it). */
-  private readonly inflight = new Map<string, Promise<ClaimResult>>();
+  /**
+   * The claim in flight per order in this process (others of the same order wait on it): resolves
+   * true as soon as it committed a win, false when it did not win (busy, refused, failed).
+   */
+  private readonly inflight = new Map<string, Promise<boolean>>();
+  /** Orders a claim in this process is assigning right now: the listing is already taken by it. */
+  private readonly taking = new Set<string>();
 
   constructor(
     private readonly repo: GrabRepository,
@@ -65,6 +72,8 @@ export class GrabService implements OnModuleInit {
       this.transitions.onEnter(status, async (order, from) => {
         // Only a dispatching order is ever listed (open() refuses others).
         if (status === 'assigned' && from !== 'dispatching') return;
+        // A grab claim's own assignment: its take already moved the listing out of `open`.
+        if (status === 'assigned' && this.taking.has(`${this.tenantContext.tenantId()}:${order.id}`)) return;
         const closed = await this.repo.closeIfFree(order.id);
         if (closed) await this.announceTaken(closed);
       });
@@ -125,75 +134,91 @@ export class GrabService implements OnModuleInit {
    * committed a win they are told ALREADY_TAKEN at once; when it was refused (SLOT_TAKEN) the next
    * one gets its turn, so the order is never lost to a refused claimer. A claim in flight in
    * another process shows as a locked run or listing (SKIP LOCKED): wait briefly outside any transaction
-   * and look again, so losers never sit on pooled connections behind the winner.
+   * and look again (the one-statement pre-check first), so losers never sit on pooled connections
+   * behind the winner.
    */
   async claim(actor: Actor, tenantId: string, orderId: string): Promise<ClaimResult> {
     // Same answers, same order as claimOnce, without its transaction for the (many) losers.
     assertTechnician(actor);
-    const pre = await this.tenantContext.runSql(tenantId, (sql) =>
-      GrabRepository.claimPrecheck(sql, orderId, actor.id),
-    );
-    if (!pre.onDuty) throw notOnDuty();
-    if (pre.listing === null) throw notFound();
-    if (pre.listing !== 'open') throw alreadyTaken();
+    await this.lookFirst(tenantId, orderId, actor.id);
     const deadline = Date.now() + CLAIM_WAIT_MS;
     let backoffMs = 4;
     for (;;) {
       const key = `${tenantId}:${orderId}`;
       const ahead = this.inflight.get(key);
       if (ahead) {
-        // a committed win is final; a refused claim lets the next one try
-        if (
-          await ahead.then(
-            () => true,
-            () => false,
-          )
-        )
-          throw alreadyTaken();
+        // a committed win is final; a claim that did not win lets the next one try
+        if (await ahead) throw alreadyTaken();
         continue;
       }
-      const attempt = this.tenantContext.run(tenantId, () => this.claimOnce(actor, orderId));
-      const won = attempt.then((r) => {
-        if (r === 'busy') throw new Error('busy'); // not a win: waiters try themselves
-        return r;
-      });
+      let settle!: (won: boolean) => void;
+      const won = new Promise<boolean>((resolve) => (settle = resolve));
       this.inflight.set(key, won);
       try {
-        const result = await attempt;
+        const result = await this.tenantContext.run(tenantId, () => this.claimOnce(actor, orderId, settle));
         if (result !== 'busy') return result;
       } finally {
+        // out of the map before waiters wake, so a refused claim's waiters take their own turn
         if (this.inflight.get(key) === won) this.inflight.delete(key);
-        won.catch(() => undefined);
+        settle(false); // no-op when the commit already settled it as a win
       }
       if (Date.now() > deadline) throw alreadyTaken();
       await new Promise((r) => setTimeout(r, backoffMs + Math.random() * backoffMs));
       backoffMs = Math.min(backoffMs * 2, 50);
+      // one statement before another transaction: the claim in flight elsewhere has most likely won
+      await this.lookFirst(tenantId, orderId, actor.id);
     }
+  }
+
+  /** The pre-check, one statement (peekSql): throws what a claim would answer now, if anything. */
+  private async lookFirst(tenantId: string, orderId: string, technicianId: string): Promise<void> {
+    const pre = GrabRepository.claimPrecheckOf(
+      (await this.tenantContext.peekSql(tenantId, GrabRepository.CLAIM_PRECHECK, [orderId, technicianId]))[0],
+    );
+    if (!pre.onDuty) throw notOnDuty();
+    if (pre.listing === null) throw notFound();
+    if (pre.listing !== 'open') throw alreadyTaken();
   }
 
   /**
    * Locks in the dispatch order (src/modules/dispatch/README.md): the order's dispatch run, then
    * the listing, then (in assign) the order — both first locks without waiting, so a claim never
    * queues behind a widen, an offer step or another claim while holding anything they need.
+   * `settle(true)` runs first thing after a winning commit, before the win's other after-commit
+   * work (realtime fan-out), so claims queued behind this one get their 409 at once.
    */
-  private async claimOnce(actor: Actor, orderId: string): Promise<ClaimResult | 'busy'> {
-    await this.requireTechnician(actor);
-    const listed = await this.repo.find(orderId);
-    if (!listed) throw notFound();
-    if (listed.status !== 'open') throw alreadyTaken();
+  private async claimOnce(
+    actor: Actor,
+    orderId: string,
+    settle: (won: boolean) => void,
+  ): Promise<ClaimResult | 'busy'> {
+    let won = false;
+    await this.tenantContext.afterCommit(() => won && settle(true));
     if (!(await this.assigner.lockFirst(orderId))) return 'busy';
-    const seen = await this.repo.tryLock(orderId);
-    if (seen.status === null) throw notFound();
-    if (seen.status !== 'open') throw alreadyTaken();
-    if (!seen.locked) return 'busy';
+    // takes the listing (and checks the claimant) under its lock; SKIP LOCKED: never waits
     const taken = await this.repo.take(orderId, actor.id);
-    if (!taken) throw alreadyTaken(); // its start has passed
+    if (!taken) {
+      const why = await this.repo.whyNotTaken(orderId, actor.id);
+      if (!why.onDuty) throw notOnDuty();
+      if (why.disabled) throw notAssignable();
+      if (why.status === null) throw notFound();
+      if (why.status !== 'open' || !why.ahead) throw alreadyTaken(); // taken, closed, or its start has passed
+      return 'busy'; // another claim holds the listing
+    }
     // SLOT_TAKEN (busy then) or an order no longer dispatching throws: this unit of work rolls
     // back, so the listing is open again for the others.
     const who = orderActorOf(actor);
-    // entering `assigned` also closes the order's shared-pool offer (shared-pool's PoolOrderHooks)
-    const order = await this.assigner.assign(orderId, actor.id, { via: 'grab', actor: who, reason: 'grab' });
+    const key = `${this.tenantContext.tenantId()}:${orderId}`;
+    this.taking.add(key);
+    let order: Order;
+    try {
+      // entering `assigned` also closes the order's shared-pool offer (shared-pool's PoolOrderHooks)
+      order = await this.assigner.assign(orderId, actor.id, { via: 'grab', actor: who, reason: 'grab' });
+    } finally {
+      this.taking.delete(key);
+    }
     await this.announceTaken(taken);
+    won = true;
     return { orderId, status: order.status, technicianId: actor.id, startAt: order.startAt.toISOString() };
   }
 

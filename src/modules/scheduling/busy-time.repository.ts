@@ -71,6 +71,28 @@ export class BusyTimeRepository {
     return rows[0]?.id ?? null;
   }
 
+  /**
+   * Releases the active rows of `b.referenceId` and inserts `b`, in one statement and without a
+   * savepoint: an exclusion violation (23P01) aborts the caller's unit of work, so only for callers
+   * that give up on it (an assignment). The insert reads the release's count, so the release has
+   * run before it (an old row of the same technician no longer blocks the new one).
+   */
+  async moveByReference(b: NewBusy & { referenceId: string }): Promise<string> {
+    const rows = await this.tenantContext.db().$queryRaw<{ id: string }[]>`
+      WITH released AS (
+        UPDATE technician_busy SET active = false, released_at = now()
+         WHERE reference_id = ${b.referenceId}::uuid AND active
+        RETURNING 1)
+      INSERT INTO technician_busy
+        (tenant_id, technician_id, during, kind, reference_id, location_lat, location_lng, note)
+      SELECT ${this.tenantContext.tenantId()}::uuid, ${b.technicianId}::uuid,
+             tstzrange(${b.start}::timestamptz, ${b.end}::timestamptz, '[)'), ${b.kind},
+             ${b.referenceId}::uuid, ${b.location?.lat ?? null}::float8, ${b.location?.lng ?? null}::float8, ${b.note}
+        FROM (SELECT count(*) FROM released) r
+      RETURNING id`;
+    return rows[0]!.id;
+  }
+
   /** Marks active rows inactive; returns how many changed. */
   async release(where: { id?: string; referenceId?: string }): Promise<number> {
     const db = this.tenantContext.db();

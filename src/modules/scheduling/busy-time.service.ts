@@ -53,6 +53,37 @@ export class BusyTimeService {
     }
   }
 
+  /**
+   * Moves an order's time: releases whatever `referenceId` holds and holds `range` for
+   * `technicianId`, in one statement. Unlike hold() an overlap (SlotTakenError) leaves the unit of
+   * work unusable: for callers that give up on it then (assignments).
+   */
+  async moveByReference(
+    technicianId: string,
+    range: BusyRange,
+    kind: BusyKind,
+    options: HoldOptions & { referenceId: string },
+  ): Promise<{ id: string }> {
+    if (!(range.end.getTime() > range.start.getTime())) {
+      throw new BadRequestException({ code: 'EMPTY_RANGE', message: 'the busy range must end after it starts' });
+    }
+    try {
+      const id = await this.repo.moveByReference({
+        technicianId,
+        start: range.start,
+        end: range.end,
+        kind,
+        referenceId: options.referenceId,
+        location: options.location ?? null,
+        note: options.note ?? null,
+      });
+      return { id };
+    } catch (e) {
+      if (postgresCode(e) === '23P01') throw new SlotTakenError(technicianId);
+      throw e;
+    }
+  }
+
   /** Gives the time back (the row stays as history). False when it was not active or not found. */
   async release(id: string): Promise<boolean> {
     return (await this.repo.release({ id })) > 0;

@@ -104,6 +104,42 @@ export class TenantContext {
     return result;
   }
 
+  // --- peekSql: one-statement reads (grab claim pre-checks) ---------------------------------
+
+  /**
+   * A single read in tenant context in ONE round trip, without a unit of work: the tenant setting
+   * and the SELECT go in one simple-protocol message, which PostgreSQL runs as one implicit
+   * transaction, so the transaction-local `app.tenant_id` (RLS) holds for the SELECT and ends with
+   * it. The simple protocol takes no bind parameters: `$1…$n` in `select` are replaced by
+   * `params`, which must all be uuids (validated here, so inlining them is safe). For hot paths
+   * where most callers are answered by one look (a grab claim that has already lost); anything
+   * that writes or needs a consistent series of reads belongs in run()/runSql().
+   */
+  async peekSql<R extends pg.QueryResultRow>(
+    tenantId: string,
+    select: string,
+    params: readonly string[] = [],
+  ): Promise<R[]> {
+    if (!UUID.test(tenantId)) throw new Error(`invalid tenant id: ${JSON.stringify(tenantId)}`);
+    if (this.als.getStore()) throw new Error('peekSql cannot be nested in a unit of work');
+    if (!/^\s*(SELECT|WITH)\b/i.test(select) || select.includes(';')) {
+      throw new Error('peekSql takes a single SELECT');
+    }
+    for (const p of params)
+      if (!UUID.test(p)) throw new Error(`peekSql parameters must be uuids: ${JSON.stringify(p)}`);
+    const text = select.replace(/\$(\d+)/g, (_, n: string) => {
+      const value = params[Number(n) - 1];
+      if (value === undefined) throw new Error(`peekSql: no value for $${n}`);
+      return `'${value}'`;
+    });
+    const results = (await this.pool.query(
+      `SELECT set_config('app.tenant_id', '${tenantId}', true); ${text}`,
+    )) as unknown as Array<pg.QueryResult<R>>;
+    return results[1]!.rows;
+  }
+
+  // --- end peekSql -----------------------------------------------------------------------------
+
   private async runAfterCommit(tenantId: string, afterCommit: Scope['afterCommit']): Promise<void> {
     // Outside the transaction's async context, so hooks cannot touch the finished transaction.
     await this.als.exit(async () => {

@@ -1,0 +1,104 @@
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Factory } from './support/factories';
+import { dispatchingOrder, grabStore, onDutyTechnicians, slotStart, type GrabStore } from './support/grab-fixtures';
+import { createTestApp, type TestApp } from './support/test-app';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+/**
+ * Round-trip budget of a grab claim: in a storm most claims lose, and each statement a claim sends
+ * is a round trip on a pooled connection while the winner's transaction holds the order's locks.
+ * Counts every statement the API process sends to PostgreSQL (Prisma's pg adapter and the plain
+ * pg pool both go through pg.Client#query) while one claim is in flight and nothing else runs.
+ */
+const LOSER_BUDGET = 1;
+const WINNER_BUDGET = 20;
+
+describe('grab claim round trips', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let f: Factory;
+  let s: GrabStore;
+  let owner: string;
+  const original = pg.Client.prototype.query;
+  let recorded: string[] | null = null;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await createTestApp(db, { RUN_WORKERS: 'false' });
+    f = await Factory.create(db, t.app);
+    s = await grabStore(f, t.app, await f.newTenant());
+    const staff = await f.newStaff(s.tenant, { role: 'tenant_owner' });
+    owner = await f.token({ id: staff.id, role: 'tenant_owner', tenantId: s.tenant.id });
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      if (recorded) {
+        const q = args[0];
+        recorded.push(typeof q === 'string' ? q : String((q as { text?: string }).text ?? q));
+      }
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+  }, 60_000);
+  afterEach(() => {
+    recorded = null;
+  });
+  afterAll(async () => {
+    pg.Client.prototype.query = original;
+    await f?.close();
+    await t?.close();
+    await db?.drop();
+  });
+
+  const claim = (orderId: string, token: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/t/${s.tenant.slug}/api/grab/orders/${orderId}/claim`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+
+  async function openOrder(slot: number): Promise<string> {
+    const orderId = await dispatchingOrder(f, t.app, s, { startAt: slotStart(slot) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/t/${s.tenant.slug}/api/grab/orders/${orderId}/open`,
+      headers: { authorization: `Bearer ${owner}` },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return orderId;
+  }
+
+  async function counted<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+    const statements: string[] = [];
+    recorded = statements;
+    try {
+      return { result: await work(), statements };
+    } finally {
+      recorded = null;
+    }
+  }
+
+  it(`a winning claim sends at most ${WINNER_BUDGET} statements, a losing one ${LOSER_BUDGET}`, async () => {
+    const [warm, winner, loser] = await onDutyTechnicians(f, s.tenant, 3);
+    // warm the process (tenant directory, session checks, prepared statements) on another order
+    const warmOrder = await openOrder(1);
+    expect((await claim(warmOrder, warm!.token)).statusCode).toBe(200);
+    expect((await claim(warmOrder, loser!.token)).statusCode).toBe(409);
+
+    const orderId = await openOrder(3);
+    const won = await counted(() => claim(orderId, winner!.token));
+    expect(won.result.statusCode, won.result.body).toBe(200);
+    const lost = await counted(() => claim(orderId, loser!.token));
+    expect(lost.result.statusCode).toBe(409);
+    expect(lost.result.json().code).toBe('ALREADY_TAKEN');
+
+    if (process.env.GRAB_ROUND_TRIPS_VERBOSE) {
+      process.stdout.write(
+        `winner ${won.statements.length}:\n${won.statements.map((q) => `  ${q.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n')}\n`,
+      );
+      process.stdout.write(
+        `loser ${lost.statements.length}:\n${lost.statements.map((q) => `  ${q.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n')}\n`,
+      );
+    }
+    expect(lost.statements.length, lost.statements.join('\n')).toBeLessThanOrEqual(LOSER_BUDGET);
+    expect(won.statements.length, won.statements.join('\n')).toBeLessThanOrEqual(WINNER_BUDGET);
+  });
+});
