@@ -9,6 +9,7 @@ import { AllExceptionsFilter } from './platform/http/all-exceptions.filter';
 import { createValidationPipe } from './platform/http/validation';
 import { setupSwagger } from './platform/http/swagger';
 import { installFastifyErrorHandler } from './platform/http/fastify-errors';
+import { installInterceptorsConsumer } from './platform/http/interceptors-consumer';
 import { serveTenantAssets } from './platform/http/tenant-assets';
 import { serveWebApp } from './platform/http/spa';
 import { rewriteTenantPath, type RawRequestWithSlug } from './platform/tenancy/tenant-path';
@@ -17,6 +18,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Builds the HTTP application (used by main.ts and by the tests). */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  installInterceptorsConsumer();
   const logger = createLogger(config);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
