@@ -196,6 +196,17 @@ describe('Dockerfile', () => {
     const user = /^USER (\S+)/m.exec(dockerfile)?.[1];
     expect(user).toBeDefined();
     expect(user).not.toMatch(/^(root|0)(:|$)/);
-    expect(dockerfile).toMatch(/CMD \["node", ("--[a-z-]+=\d+", )*"dist\/src\/main.js"\]/);
+    expect(dockerfile).toMatch(/CMD \["node", ("--[a-z-]+(=\d+)?", )*"dist\/src\/main.js"\]/);
+  });
+
+  it('runs the API with the node flags of `npm run start:prod`, as the chart does', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const prodFlags = pkg.scripts['start:prod']!.split(' ').filter((a) => a.startsWith('--'));
+    expect(prodFlags).toContain('--max-old-space-size=256');
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    expect(cmd).toEqual(['node', ...prodFlags, 'dist/src/main.js']);
+    const api = readFileSync(join(ROOT, 'helm/massage-saas/templates/api-deployment.yaml'), 'utf8');
+    const command = JSON.parse(/command: (\[.*\])/.exec(api)![1]!) as string[];
+    expect(command).toEqual(cmd);
   });
 });
