@@ -1,8 +1,8 @@
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Factory } from './support/factories';
 import { dispatchingOrder, grabStore, onDutyTechnicians, slotStart, type GrabStore } from './support/grab-fixtures';
 import { createTestApp, type TestApp } from './support/test-app';
+import { StatementRecorder } from './support/statement-recorder';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**
@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
  * pg pool both go through pg.Client#query) while one claim is in flight and nothing else runs.
  */
 const LOSER_BUDGET = 1;
-const WINNER_BUDGET = 20;
+const WINNER_BUDGET = 15;
 
 describe('grab claim round trips', () => {
   let db: TestDatabase;
@@ -20,8 +20,7 @@ describe('grab claim round trips', () => {
   let f: Factory;
   let s: GrabStore;
   let owner: string;
-  const original = pg.Client.prototype.query;
-  let recorded: string[] | null = null;
+  const recorder = new StatementRecorder();
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -30,19 +29,10 @@ describe('grab claim round trips', () => {
     s = await grabStore(f, t.app, await f.newTenant());
     const staff = await f.newStaff(s.tenant, { role: 'tenant_owner' });
     owner = await f.token({ id: staff.id, role: 'tenant_owner', tenantId: s.tenant.id });
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      if (recorded) {
-        const q = args[0];
-        recorded.push(typeof q === 'string' ? q : String((q as { text?: string }).text ?? q));
-      }
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof original;
+    recorder.install();
   }, 60_000);
-  afterEach(() => {
-    recorded = null;
-  });
   afterAll(async () => {
-    pg.Client.prototype.query = original;
+    recorder.restore();
     await f?.close();
     await t?.close();
     await db?.drop();
@@ -66,16 +56,6 @@ describe('grab claim round trips', () => {
     return orderId;
   }
 
-  async function counted<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
-    const statements: string[] = [];
-    recorded = statements;
-    try {
-      return { result: await work(), statements };
-    } finally {
-      recorded = null;
-    }
-  }
-
   it(`a winning claim sends at most ${WINNER_BUDGET} statements, a losing one ${LOSER_BUDGET}`, async () => {
     const [warm, winner, loser] = await onDutyTechnicians(f, s.tenant, 3);
     // warm the process (tenant directory, session checks, prepared statements) on another order
@@ -84,21 +64,21 @@ describe('grab claim round trips', () => {
     expect((await claim(warmOrder, loser!.token)).statusCode).toBe(409);
 
     const orderId = await openOrder(3);
-    const won = await counted(() => claim(orderId, winner!.token));
-    expect(won.result.statusCode, won.result.body).toBe(200);
-    const lost = await counted(() => claim(orderId, loser!.token));
-    expect(lost.result.statusCode).toBe(409);
-    expect(lost.result.json().code).toBe('ALREADY_TAKEN');
+    const won = await recorder.measure(() => claim(orderId, winner!.token));
+    expect(won.value.statusCode, won.value.body).toBe(200);
+    const lost = await recorder.measure(() => claim(orderId, loser!.token));
+    expect(lost.value.statusCode).toBe(409);
+    expect(lost.value.json().code).toBe('ALREADY_TAKEN');
 
     if (process.env.GRAB_ROUND_TRIPS_VERBOSE) {
       process.stdout.write(
-        `winner ${won.statements.length}:\n${won.statements.map((q) => `  ${q.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n')}\n`,
+        `winner ${won.sql.length}:\n${won.sql.map((q) => `  ${q.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n')}\n`,
       );
       process.stdout.write(
-        `loser ${lost.statements.length}:\n${lost.statements.map((q) => `  ${q.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n')}\n`,
+        `loser ${lost.sql.length}:\n${lost.sql.map((q) => `  ${q.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n')}\n`,
       );
     }
-    expect(lost.statements.length, lost.statements.join('\n')).toBeLessThanOrEqual(LOSER_BUDGET);
-    expect(won.statements.length, won.statements.join('\n')).toBeLessThanOrEqual(WINNER_BUDGET);
+    expect(lost.sql.length, lost.sql.join('\n')).toBeLessThanOrEqual(LOSER_BUDGET);
+    expect(won.sql.length, won.sql.join('\n')).toBeLessThanOrEqual(WINNER_BUDGET);
   });
 });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Factory, type TestTenant } from './support/factories';
 import { createTestApp, type TestApp } from './support/test-app';
+import { StatementRecorder } from './support/statement-recorder';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { orderCustomer, orderStore, orderTechnician, tomorrowAt, type OrderStore } from './support/order-fixtures';
 
@@ -20,8 +20,7 @@ describe('order money path: SQL round trips', () => {
   let f: Factory;
   let a: TestTenant;
   let store: OrderStore;
-  let statements: string[] | null = null;
-  const original = pg.Client.prototype.query;
+  const recorder = new StatementRecorder();
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -30,29 +29,16 @@ describe('order money path: SQL round trips', () => {
     a = await f.newTenant();
     store = await orderStore(f, a);
     // Counts only while a step is measured; the factory's own pool is idle then.
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      const q = args[0];
-      statements?.push(typeof q === 'string' ? q : ((q as { text?: string } | undefined)?.text ?? '?'));
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof original;
-  });
-  afterEach(() => {
-    statements = null;
+    recorder.install();
   });
   afterAll(async () => {
-    pg.Client.prototype.query = original;
+    recorder.restore();
     await f?.close();
     await t?.close();
     await db?.drop();
   });
 
-  async function measured<T>(work: () => Promise<T>): Promise<{ value: T; sql: string[] }> {
-    statements = [];
-    const value = await work();
-    const sql = statements;
-    statements = null;
-    return { value, sql };
-  }
+  const measured = <T>(work: () => Promise<T>) => recorder.measure(work);
 
   const call = (path: string, token: string | undefined, payload: object | undefined, headers = {}) =>
     t.app.inject({
