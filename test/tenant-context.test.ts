@@ -87,4 +87,20 @@ describe('TenantContext', () => {
     await expect(ctx.peekSql(a.id, `SELECT 1; SELECT 2`)).rejects.toThrow('single SELECT');
     await expect(ctx.run(a.id, () => ctx.peekSql(a.id, 'SELECT 1'))).rejects.toThrow('nested');
   });
+
+  it('query() names each statement text once per connection, and stops naming past a bound (per-call texts)', async () => {
+    await ctx.runSql(a.id, async () => {
+      for (let i = 0; i < 300; i++) {
+        expect(await ctx.query<{ n: number }>(`SELECT $1::int + ${i} AS n`, [1])).toEqual([{ n: 1 + i }]);
+      }
+      // a hot text is prepared once and reused, not re-prepared per call
+      await ctx.query('SELECT $1::int AS n', [1]);
+      await ctx.query('SELECT $1::int AS n', [2]);
+      const [row] = await ctx.query<{ named: number }>(
+        `SELECT count(*)::int AS named FROM pg_prepared_statements WHERE name LIKE 'tc\\_%'`,
+      );
+      expect(row!.named).toBeGreaterThan(0);
+      expect(row!.named).toBeLessThanOrEqual(256);
+    });
+  });
 });

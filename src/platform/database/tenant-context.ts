@@ -17,11 +17,16 @@ interface Scope {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const statementNames = new Map<string, string>();
+/** Texts built per call (a multi-row VALUES list per row count) must not grow the cache forever. */
+const MAX_NAMED_STATEMENTS = 256;
 
-/** A stable prepared-statement name per SQL text (the texts are the code's own constants). */
-function statementName(text: string): string {
+/**
+ * A stable prepared-statement name per SQL text (the texts are the code's own constants), or none
+ * (an unnamed, re-planned statement) once MAX_NAMED_STATEMENTS texts have names.
+ */
+function statementName(text: string): string | undefined {
   let name = statementNames.get(text);
-  if (!name) {
+  if (!name && statementNames.size < MAX_NAMED_STATEMENTS) {
     name = `tc_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
     statementNames.set(text, name);
   }
@@ -104,8 +109,6 @@ export class TenantContext {
     return result;
   }
 
-  // --- peekSql: one-statement reads (grab claim pre-checks) ---------------------------------
-
   /**
    * A single read in tenant context in ONE round trip, without a unit of work: the tenant setting
    * and the SELECT go in one simple-protocol message, which PostgreSQL runs as one implicit
@@ -137,8 +140,6 @@ export class TenantContext {
     )) as unknown as Array<pg.QueryResult<R>>;
     return results[1]!.rows;
   }
-
-  // --- end peekSql -----------------------------------------------------------------------------
 
   private async runAfterCommit(tenantId: string, afterCommit: Scope['afterCommit']): Promise<void> {
     // Outside the transaction's async context, so hooks cannot touch the finished transaction.
@@ -189,8 +190,6 @@ export class TenantContext {
     return this.als.getStore() !== undefined;
   }
 
-  // ---- raw SQL inside the current unit of work (order money path) ----
-
   /**
    * One raw, parameterised statement in the current unit of work, whichever kind it is: on the
    * plain-pg path (runSql) straight on its connection, inside run() through Prisma's transaction
@@ -202,7 +201,8 @@ export class TenantContext {
     if (scope.sql) {
       // Named, so each pooled connection parses and plans a hot statement once, not every time.
       const name = statementName(text);
-      return (await scope.sql.query<R & pg.QueryResultRow>({ name, text, values: [...params] })).rows;
+      const config = name ? { name, text, values: [...params] } : { text, values: [...params] };
+      return (await scope.sql.query<R & pg.QueryResultRow>(config)).rows;
     }
     return scope.db!.$queryRawUnsafe<R[]>(text, ...params);
   }
