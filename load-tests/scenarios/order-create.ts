@@ -115,7 +115,9 @@ export default defineScenario<State>({
       const token = await ctx.app.accessToken({ id, role: 'customer', tenantId: store.id, kind: 'customer' });
       customers.push({ id, token, addressId: a.rows[0]!.id });
     }
-    const base = DateTime.now().setZone(ZONE).plus({ days: 1 }).startOf('day').toUTC().toISO()!;
+    // The day after tomorrow: starting tomorrow at 00:00 fell inside the store's lead time when the
+    // bench ran late in the evening (Shanghai time) and every quote was START_TOO_SOON.
+    const base = DateTime.now().setZone(ZONE).plus({ days: 2 }).startOf('day').toUTC().toISO()!;
     return { slug: store.slug, storeId: store.id, serviceId, technicians, customers, base };
   },
 
