@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ReconciliationService } from '../src/modules/payments/reconciliation.service';
 import { TenantContext } from '../src/platform/database/tenant-context';
@@ -522,6 +523,71 @@ describe('payments: WeChat Pay v3 and Alipay callbacks', () => {
       // store B's view knows nothing of it
       const viewB = await call('GET', b, 'payments/reconciliation', tok.ownerB!);
       expect(JSON.stringify(viewB.json())).not.toContain(refund.out_refund_no);
+    });
+
+    it('a manager closes a finding with what they found: who, when, audited; staff cannot, another store gets 404', async () => {
+      const { payment, refund } = await cancelledWithRefundProcessing();
+      await post(a, 'wechat', refundCb(refund, payment.outTradeNo, payment.amountFen, { refundFen: 1 }));
+      const finding = (
+        (await call('GET', a, 'payments/reconciliation', tok.ownerA!)).json().mismatches as {
+          id: string;
+          refundId: string | null;
+          resolvedAt: string | null;
+        }[]
+      ).find((m) => m.refundId === refund.id && m.resolvedAt === null)!;
+      expect(finding).toBeDefined();
+      const path = `payments/reconciliation/mismatches/${finding.id}/resolve`;
+      const staff = await f.newStaff(a, { role: 'store_staff' });
+      const staffTok = await f.token({ id: staff.id, role: 'store_staff', tenantId: a.id });
+      const manager = await f.newStaff(a, { role: 'store_manager' });
+      const managerTok = await f.token({ id: manager.id, role: 'store_manager', tenantId: a.id });
+      const resolution = '与微信支付核对：金额以商户平台为准 / checked with WeChat Pay';
+
+      expect((await call('POST', a, path, staffTok, { resolution })).statusCode).toBe(403);
+      const fromB = await call('POST', b, path, tok.ownerB!, { resolution });
+      expect(fromB.statusCode).toBe(404);
+      expect(fromB.body).not.toContain(refund.out_refund_no);
+      const blank = await call('POST', a, path, managerTok, { resolution: '' });
+      expect(blank.statusCode).toBe(400);
+      expect(blank.json().fields[0].field).toBe('resolution');
+      const missing = await call('POST', a, `payments/reconciliation/mismatches/${randomUUID()}/resolve`, managerTok, {
+        resolution,
+      });
+      expect(missing.statusCode).toBe(404);
+
+      const done = await call('POST', a, path, managerTok, { resolution });
+      expect(done.statusCode, done.body).toBe(200);
+      expect(done.json()).toMatchObject({ id: finding.id, resolvedBy: manager.id, resolution });
+      expect(done.json().resolvedAt).not.toBeNull();
+      // a retried request changes nothing; another resolution of a closed finding is a conflict
+      const again = await call('POST', a, path, managerTok, { resolution });
+      expect(again.statusCode).toBe(200);
+      expect(again.json().resolvedAt).toBe(done.json().resolvedAt);
+      const other = await call('POST', a, path, tok.ownerA!, { resolution: 'something else' });
+      expect(other.statusCode).toBe(409);
+      expect(other.json().code).toBe('MISMATCH_ALREADY_RESOLVED');
+
+      const audit = await f.query(
+        `SELECT actor_id, details->>'resolution' AS resolution FROM audit_events
+          WHERE action = 'payments.mismatch_resolved' AND target_id = $1`,
+        [finding.id],
+      );
+      expect(audit.rows).toEqual([{ actor_id: manager.id, resolution }]);
+      // the view shows it closed; the same problem reported again is a new, open finding
+      const view = (await call('GET', a, 'payments/reconciliation', tok.ownerA!)).json().mismatches as {
+        id: string;
+        refundId: string | null;
+        resolvedAt: string | null;
+        resolution: string | null;
+      }[];
+      expect(view.find((m) => m.id === finding.id)).toMatchObject({ resolution });
+      await post(a, 'wechat', refundCb(refund, payment.outTradeNo, payment.amountFen, { refundFen: 1 }));
+      const reopened = (await call('GET', a, 'payments/reconciliation', tok.ownerA!)).json().mismatches as {
+        id: string;
+        refundId: string | null;
+        resolvedAt: string | null;
+      }[];
+      expect(reopened.filter((m) => m.refundId === refund.id && m.resolvedAt === null)).toHaveLength(1);
     });
   });
 

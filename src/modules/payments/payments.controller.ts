@@ -14,7 +14,14 @@ import { ClientIp, CurrentActor, CurrentTenant, type AppRequest } from '../../pl
 import { NoTransaction, TenantScoped } from '../../platform/http/route-metadata';
 import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
 import { ExtensionParam, OrderIdParam, PaymentView, PayOrderDto, PayResultView } from './dto/pay.dto';
-import { ReconciliationQuery, ReconciliationView } from './dto/reconciliation.dto';
+import {
+  MismatchIdParam,
+  MismatchView,
+  ReconciliationQuery,
+  ReconciliationView,
+  ResolveMismatchDto,
+} from './dto/reconciliation.dto';
+import { MismatchResolutionService } from './mismatch-resolution.service';
 import { PaymentsService } from './payments.service';
 import { ReconciliationViewService } from './reconciliation-view.service';
 
@@ -32,6 +39,7 @@ export class PaymentsController {
   constructor(
     private readonly payments: PaymentsService,
     private readonly reconciliation: ReconciliationViewService,
+    private readonly mismatches: MismatchResolutionService,
   ) {}
 
   @Post('orders/:id/pay')
@@ -96,6 +104,17 @@ export class PaymentsController {
   @ApiOkResponse({ type: ReconciliationView })
   reconciliationView(@Query() q: ReconciliationQuery) {
     return this.reconciliation.view(q.since);
+  }
+
+  @Post('payments/reconciliation/mismatches/:id/resolve')
+  @HttpCode(200)
+  @CheckPolicies((a) => a.can('resolve', 'PaymentMismatch'))
+  @ApiOperation({ summary: '对账: close a finding with what was found or done (who and when are recorded, audited)' })
+  @ApiOkResponse({ type: MismatchView })
+  @ApiNotFoundResponse({ description: 'no such finding here' })
+  @ApiConflictResponse({ description: 'MISMATCH_ALREADY_RESOLVED (with another resolution)' })
+  resolveMismatch(@CurrentActor() actor: Actor, @Param() p: MismatchIdParam, @Body() dto: ResolveMismatchDto) {
+    return this.mismatches.resolve(actor, p.id, dto.resolution);
   }
 
   @Get('payments/:id')

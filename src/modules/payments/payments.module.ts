@@ -26,6 +26,7 @@ import { PaymentsService } from './payments.service';
 import { installRawBodyCapture } from './raw-body';
 import { ReconciliationScheduler } from './reconciliation.scheduler';
 import { ReconciliationViewService } from './reconciliation-view.service';
+import { MismatchResolutionService } from './mismatch-resolution.service';
 import { ReconciliationService } from './reconciliation.service';
 import { RefundCompletion } from './refund-completion.service';
 import { RefundOutcomesService } from './refund-outcomes.service';
@@ -78,6 +79,7 @@ import { SandboxGatewayService } from './sandbox-gateway.service';
     RefundSubmission,
     RefundRequestsService,
     ReconciliationViewService,
+    MismatchResolutionService,
     CashRefundsService,
     OrderSettlementService,
     OrderMoneyHooks,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ReconciliationView } from './dto/reconciliation.dto';
+import { mismatchView } from './mismatch-resolution.service';
 import { PaymentsRepository } from './payments.repository';
 import { RefundsRepository } from './refunds.repository';
 
@@ -33,19 +34,7 @@ export class ReconciliationViewService {
         paymentsByStatus: Object.fromEntries(payments.map((p) => [p.status, p.count])),
         refundsByStatus: Object.fromEntries(refunds.map((r) => [r.status, r.count])),
       },
-      mismatches: mismatches.map((m) => ({
-        id: m.id,
-        provider: m.provider,
-        source: m.source,
-        kind: m.kind,
-        paymentId: m.paymentId,
-        outTradeNo: m.outTradeNo,
-        refundId: m.refundId,
-        outRefundNo: m.outRefundNo,
-        details: m.details as Record<string, unknown>,
-        resolvedAt: m.resolvedAt,
-        createdAt: m.createdAt,
-      })),
+      mismatches: mismatches.map(mismatchView),
     };
   }
 }

@@ -73,8 +73,9 @@ export class AbilityFactory {
         can('manage', ['Customer', 'Technician', 'TechnicianTier', 'TechnicianCertificate']);
         can('read', ['StaffAccount', 'AuditEvent', 'StoreSettings']);
         can(['create', 'update'], 'StaffAccount', { role: 'store_staff' });
-        // Money: reconciliation, refunds (incl. approving beyond policy), 到付 corrections.
+        // Money: reconciliation (closing its findings), refunds (incl. approving beyond policy), 到付 corrections.
         can('read', ['Payment', 'PaymentMismatch', 'JournalEntry']);
+        can('resolve', 'PaymentMismatch');
         can(['create', 'read', 'approve'], 'Refund');
         // Reviews: answer them, and hide abusive ones (hidden reviews leave the rating).
         can(['read', 'reply', 'hide'], 'Review');

@@ -97,4 +97,15 @@ export type ModelSubjects = Subjects<{
 
 export type PrismaAbility<S extends string> = Ability<[Action, S | ModelSubjects | 'all'], PrismaQuery>;
 export type Action =
-  'manage' | 'create' | 'read' | 'update' | 'delete' | 'approve' | 'cancel' | 'collect' | 'reply' | 'hide' | 'report';
+  | 'manage'
+  | 'create'
+  | 'read'
+  | 'update'
+  | 'delete'
+  | 'approve'
+  | 'cancel'
+  | 'collect'
+  | 'reply'
+  | 'hide'
+  | 'report'
+  | 'resolve';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsOptional } from 'class-validator';
+import { IsDate, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 
 export class ReconciliationQuery {
   @ApiPropertyOptional({ description: 'only what happened since (ISO time)' })
@@ -45,7 +45,28 @@ export class MismatchView {
   @ApiPropertyOptional({ type: String, nullable: true }) outRefundNo!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
   @ApiPropertyOptional({ type: String, nullable: true }) resolvedAt!: Date | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'the staff member who closed it' })
+  resolvedBy!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'what they found or did' })
+  resolution!: string | null;
   @ApiProperty() createdAt!: Date;
+}
+
+export class MismatchIdParam {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+}
+
+export class ResolveMismatchDto {
+  @ApiProperty({
+    description: '处理说明 / what was found or done, e.g. refunded by hand in the merchant console',
+    example: '已在商户平台人工退款 / refunded by hand in the merchant console',
+  })
+  @IsString()
+  @Length(1, 500)
+  @Matches(/^\S[\s\S]*$/, { message: 'resolution must not start with spaces' })
+  resolution!: string;
 }
 
 export class ReconciliationView {
