@@ -22,6 +22,12 @@ export interface HoldOptions {
  * DO NOTHING) when it overlaps active busy time, and that becomes a SlotTakenError. Call
  * inside a tenant context (the booking's unit of work).
  */
+function assertNotEmpty(range: BusyRange): void {
+  if (!(range.end.getTime() > range.start.getTime())) {
+    throw new BadRequestException({ code: 'EMPTY_RANGE', message: 'the busy range must end after it starts' });
+  }
+}
+
 @Injectable()
 export class BusyTimeService {
   constructor(private readonly repo: BusyTimeRepository) {}
@@ -32,25 +38,19 @@ export class BusyTimeService {
     kind: BusyKind,
     options: HoldOptions = {},
   ): Promise<{ id: string }> {
-    if (!(range.end.getTime() > range.start.getTime())) {
-      throw new BadRequestException({ code: 'EMPTY_RANGE', message: 'the busy range must end after it starts' });
-    }
-    try {
-      const id = await this.repo.insert({
-        technicianId,
-        start: range.start,
-        end: range.end,
-        kind,
-        referenceId: options.referenceId ?? null,
-        location: options.location ?? null,
-        note: options.note ?? null,
-      });
-      if (id === null) throw new SlotTakenError(technicianId);
-      return { id };
-    } catch (e) {
-      if (postgresCode(e) === '23P01') throw new SlotTakenError(technicianId);
-      throw e;
-    }
+    assertNotEmpty(range);
+    // an overlap is a null id (ON CONFLICT DO NOTHING), never an exclusion error
+    const id = await this.repo.insert({
+      technicianId,
+      start: range.start,
+      end: range.end,
+      kind,
+      referenceId: options.referenceId ?? null,
+      location: options.location ?? null,
+      note: options.note ?? null,
+    });
+    if (id === null) throw new SlotTakenError(technicianId);
+    return { id };
   }
 
   /**
@@ -64,9 +64,7 @@ export class BusyTimeService {
     kind: BusyKind,
     options: HoldOptions & { referenceId: string },
   ): Promise<{ id: string }> {
-    if (!(range.end.getTime() > range.start.getTime())) {
-      throw new BadRequestException({ code: 'EMPTY_RANGE', message: 'the busy range must end after it starts' });
-    }
+    assertNotEmpty(range);
     try {
       const id = await this.repo.moveByReference({
         technicianId,
