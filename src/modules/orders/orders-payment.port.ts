@@ -24,8 +24,18 @@ export class OrdersPaymentPort {
     private readonly repo: OrdersRepository,
   ) {}
 
-  async markPaid(orderId: string, payment: { paymentId: string; amountFen: number }): Promise<Order> {
-    const order = await this.transitions.lock(orderId);
+  /** Takes the order's row lock and returns the whole row (e.g. to hand to markPaid as `locked`). */
+  lock(orderId: string): Promise<Order | null> {
+    return this.transitions.lock(orderId);
+  }
+
+  /** `locked`: the caller already holds this order's row lock (lock()) and has this row. */
+  async markPaid(
+    orderId: string,
+    payment: { paymentId: string; amountFen: number },
+    opts: { locked?: Order } = {},
+  ): Promise<Order> {
+    const order = opts.locked?.id === orderId ? opts.locked : await this.transitions.lock(orderId);
     if (!order) throw orderNotFound();
     if (order.paymentId === payment.paymentId && order.paidAt !== null) return order;
     if (payment.amountFen !== order.totalFen) {

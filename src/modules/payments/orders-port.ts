@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import type { Order } from '../../generated/prisma/client';
 import { OrdersPaymentPort } from '../orders/orders-payment.port';
 
 /**
@@ -17,8 +18,13 @@ export class OrdersPort {
     return this.port;
   }
 
-  markPaid(orderId: string, payment: { paymentId: string; amountFen: number }) {
-    return this.get().markPaid(orderId, payment);
+  /** Locks the whole order row (FOR UPDATE) and returns it, for markPaid's `locked`. */
+  lockOrder(orderId: string): Promise<Order | null> {
+    return this.get().lock(orderId);
+  }
+
+  markPaid(orderId: string, payment: { paymentId: string; amountFen: number }, opts: { locked?: Order } = {}) {
+    return this.get().markPaid(orderId, payment, opts);
   }
 
   markExtensionPaid(extensionId: string, payment: { paymentId: string; amountFen: number }) {

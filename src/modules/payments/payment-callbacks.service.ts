@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import type { Payment } from '../../generated/prisma/client';
 import { CallbackRejectedError, type ProviderReply } from './providers/payment-provider';
 import { MerchantCredentialsService } from './merchant-credentials.service';
 import { PaymentOutcomesService, type OutcomeResult } from './payment-outcomes.service';
@@ -9,6 +10,15 @@ import { RefundOutcomesService } from './refund-outcomes.service';
 
 export const CALLBACK_PROVIDERS = ['wechat', 'alipay', 'sandbox'] as const;
 export type CallbackProvider = (typeof CALLBACK_PROVIDERS)[number];
+
+export interface HandleOptions {
+  /**
+   * The payment row the caller already holds locked (FOR UPDATE) in this unit of work — the
+   * sandbox gateway's own confirmation. Only a hint: the notification is verified in full all the
+   * same, and the outcome path uses the row only when the verified notification names it.
+   */
+  lockedPayment?: Payment;
+}
 
 const plainReply = (status: number, body: string): ProviderReply => ({
   status,
@@ -40,6 +50,7 @@ export class PaymentCallbacksService {
     headers: Record<string, string | string[] | undefined>,
     rawBody: Buffer,
     now = new Date(),
+    opts: HandleOptions = {},
   ): Promise<ProviderReply> {
     const provider = this.registry.get(providerId);
     const bodySha256 = createHash('sha256').update(rawBody).digest('hex');
@@ -70,7 +81,7 @@ export class PaymentCallbacksService {
         apply = () => this.refundOutcomes.apply(providerId, 'callback', verified, bodySha256);
       } else {
         const verified = await provider.verifyCallback(input);
-        apply = () => this.outcomes.apply(providerId, 'callback', verified, bodySha256);
+        apply = () => this.outcomes.apply(providerId, 'callback', verified, bodySha256, { locked: opts.lockedPayment });
       }
     } catch (e) {
       const reason = e instanceof CallbackRejectedError ? e.reason : 'malformed';

@@ -4,7 +4,7 @@ import { LedgerService } from '../ledger/ledger.service';
 import { overpayment, paymentReceived } from '../ledger/ledger-postings';
 import { claimMismatch } from './payment-checks';
 import { OrdersPort } from './orders-port';
-import { PaymentsRepository } from './payments.repository';
+import { PaymentsRepository, type CallbackLogEntry } from './payments.repository';
 
 /** What a provider says about one of our payments, from a verified callback or a query. */
 export interface ProviderOutcome {
@@ -25,10 +25,10 @@ type AsyncProvider = 'wechat' | 'alipay' | 'sandbox';
 /**
  * The one idempotent path by which a provider's word changes our state — used by callbacks and
  * by reconciliation queries alike. Runs in the caller's unit of work and starts by locking the
- * payment row (FOR UPDATE), so twenty replays of one notification queue up behind each other and
- * only the first finds the payment pending: one status change, one journal transaction, one
- * `markPaid`. A claim that does not match the payment (amount, currency, merchant) is recorded
- * and changes nothing.
+ * payment row (FOR UPDATE; or the caller locked it and passes it as `locked`), so twenty replays
+ * of one notification queue up behind each other and only the first finds the payment pending:
+ * one status change, one journal transaction, one `markPaid`. A claim that does not match the
+ * payment (amount, currency, merchant) is recorded and changes nothing.
  */
 @Injectable()
 export class PaymentOutcomesService {
@@ -43,21 +43,26 @@ export class PaymentOutcomesService {
     source: 'callback' | 'query',
     o: ProviderOutcome,
     bodySha256: string | null,
+    opts: { locked?: Payment } = {},
   ): Promise<OutcomeResult> {
+    const entry = (paymentId: string | null, r: OutcomeResult): CallbackLogEntry => ({
+      provider,
+      source,
+      paymentId,
+      outTradeNo: o.outTradeNo,
+      outcome: r.result,
+      reason: r.reason ?? null,
+      bodySha256,
+    });
     const log = (paymentId: string | null, r: OutcomeResult) =>
-      this.repo
-        .logCallback({
-          provider,
-          source,
-          paymentId,
-          outTradeNo: o.outTradeNo,
-          outcome: r.result,
-          reason: r.reason ?? null,
-          bodySha256,
-        })
-        .then(() => r);
+      this.repo.logCallback(entry(paymentId, r)).then(() => r);
 
-    const payment = await this.repo.lockByOutTradeNo(o.outTradeNo);
+    // A caller already holding the payment's lock (the sandbox gateway) hands its row down; used
+    // only when it is the payment this outcome names, else the row is locked here.
+    const payment =
+      opts.locked && opts.locked.outTradeNo === o.outTradeNo
+        ? opts.locked
+        : await this.repo.lockByOutTradeNo(o.outTradeNo);
     if (!payment || payment.provider !== provider) {
       await this.repo.recordMismatch({
         provider,
@@ -124,19 +129,25 @@ export class PaymentOutcomesService {
       await this.repo.update(payment.id, counter);
       return log(payment.id, { result: 'replay' });
     }
-    await this.succeed(payment, provider, source, o);
-    return log(payment.id, { result: 'applied' });
+    const applied: OutcomeResult = { result: 'applied' };
+    await this.succeed(payment, provider, source, o, entry(payment.id, applied));
+    return applied;
   }
 
-  /** Pending (or locally given up) → succeeded, money into the ledger, the order told. */
+  /**
+   * Pending (or locally given up) → succeeded, money into the ledger, the order told. `log` is
+   * written by the payment's own update (one statement); an error after it rolls both back.
+   */
   private async succeed(
     payment: Payment,
     provider: AsyncProvider,
     source: 'callback' | 'query',
     o: ProviderOutcome,
+    log: CallbackLogEntry,
   ): Promise<void> {
-    await this.repo.markSucceeded(payment.id, source, o.providerTradeNo ?? null, o.paidAt ?? new Date());
-    const order = await this.repo.lockOrder(payment.orderId);
+    await this.repo.markSucceeded(payment.id, source, o.providerTradeNo ?? null, o.paidAt ?? new Date(), log);
+    // The whole order, locked once: markPaid takes it as is instead of locking it again.
+    const order = await this.orders.lockOrder(payment.orderId);
     const received = () =>
       this.ledger.post(
         paymentReceived({
@@ -148,7 +159,7 @@ export class PaymentOutcomesService {
       );
     if (order && payment.kind === 'charge' && order.status === 'pending_payment') {
       await received();
-      await this.orders.markPaid(order.id, { paymentId: payment.id, amountFen: payment.amountFen });
+      await this.orders.markPaid(order.id, { paymentId: payment.id, amountFen: payment.amountFen }, { locked: order });
       return;
     }
     // 加钟: a supplementary charge for an extension still waiting for it.

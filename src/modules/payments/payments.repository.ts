@@ -50,6 +50,25 @@ const PAYMENT_COLUMNS = `tenant_id AS "tenantId", id, order_id AS "orderId", ext
   provider_trade_no AS "providerTradeNo", merchant_id AS "merchantId", customer_id AS "customerId", paid_at AS "paidAt",
   callback_count AS "callbackCount", query_count AS "queryCount", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
+/** The payment_callbacks INSERT, its values from `$n` on (`$1` is the tenant), for callbackLogValues(). */
+const insertCallbackLog = (n: number) =>
+  `INSERT INTO payment_callbacks (tenant_id, provider, source, payment_id, out_trade_no, outcome, reason,
+                                  body_sha256, received_at, refund_id)
+   VALUES ($1::uuid, $${n}, $${n + 1}, $${n + 2}::uuid, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7},
+           $${n + 8}::uuid)`;
+
+const callbackLogValues = (e: CallbackLogEntry) => [
+  e.provider,
+  e.source,
+  e.paymentId,
+  e.outTradeNo,
+  e.outcome,
+  e.reason,
+  e.bodySha256,
+  new Date(),
+  e.refundId ?? null,
+];
+
 @Injectable()
 export class PaymentsRepository {
   constructor(private readonly tenantContext: TenantContext) {}
@@ -184,19 +203,27 @@ export class PaymentsRepository {
     return rows[0] ?? null;
   }
 
-  /** A provider's success applied: status, its trade number, when, and the counter of the source. */
+  /**
+   * A provider's success applied: status, its trade number, when, and the counter of the source;
+   * with `log`, the same statement also writes that log row (what logCallback would write).
+   */
   async markSucceeded(
     id: string,
     source: 'callback' | 'query',
     providerTradeNo: string | null,
     paidAt: Date,
+    log?: CallbackLogEntry,
   ): Promise<void> {
     const counter = source === 'callback' ? 'callback_count' : 'query_count';
-    await this.tenantContext.query(
-      `UPDATE payments SET ${counter} = ${counter} + 1, status = 'succeeded', provider_trade_no = $3, paid_at = $4
-        WHERE tenant_id = $1::uuid AND id = $2::uuid`,
-      [this.tenantContext.tenantId(), id, providerTradeNo, paidAt],
-    );
+    const update = `UPDATE payments SET ${counter} = ${counter} + 1, status = 'succeeded', provider_trade_no = $3, paid_at = $4
+        WHERE tenant_id = $1::uuid AND id = $2::uuid`;
+    const params = [this.tenantContext.tenantId(), id, providerTradeNo, paidAt];
+    if (!log) await this.tenantContext.query(update, params);
+    else
+      await this.tenantContext.query(`WITH paid AS (${update}) ${insertCallbackLog(5)}`, [
+        ...params,
+        ...callbackLogValues(log),
+      ]);
   }
 
   update(id: string, data: Prisma.PaymentUncheckedUpdateManyInput): Promise<Payment> {
@@ -214,23 +241,7 @@ export class PaymentsRepository {
   }
 
   async logCallback(e: CallbackLogEntry): Promise<void> {
-    await this.tenantContext.query(
-      `INSERT INTO payment_callbacks (tenant_id, provider, source, payment_id, out_trade_no, outcome, reason,
-                                      body_sha256, received_at, refund_id)
-       VALUES ($1::uuid, $2, $3, $4::uuid, $5, $6, $7, $8, $9, $10::uuid)`,
-      [
-        this.tenantContext.tenantId(),
-        e.provider,
-        e.source,
-        e.paymentId,
-        e.outTradeNo,
-        e.outcome,
-        e.reason,
-        e.bodySha256,
-        new Date(),
-        e.refundId ?? null,
-      ],
-    );
+    await this.tenantContext.query(insertCallbackLog(2), [this.tenantContext.tenantId(), ...callbackLogValues(e)]);
   }
 
   /** Fen of this payment refunded or on its way back (refunds approved, processing or succeeded). */

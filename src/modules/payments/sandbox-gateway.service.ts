@@ -26,9 +26,10 @@ export class SandboxGatewayService {
     private readonly tenantContext: TenantContext,
   ) {}
 
-  private async payment(outTradeNo: string) {
-    // read only: the callback path takes the lock itself
-    const p = this.registry.sandbox ? await this.repo.findByOutTradeNo(outTradeNo) : null;
+  /** The sandbox payment; with `lock`, its row lock (FOR UPDATE) is held for the rest of the unit of work. */
+  private async payment(outTradeNo: string, opts: { lock?: boolean } = {}) {
+    const find = (n: string) => (opts.lock ? this.repo.lockByOutTradeNo(n) : this.repo.findByOutTradeNo(n));
+    const p = this.registry.sandbox ? await find(outTradeNo) : null;
     if (!p || p.provider !== 'sandbox')
       throw new NotFoundException({ code: 'PAYMENT_NOT_FOUND', message: 'payment not found' });
     return p;
@@ -60,7 +61,8 @@ export class SandboxGatewayService {
 
   private async completeInContext(outTradeNo: string, result: 'pay' | 'fail', now: Date): Promise<ProviderReply> {
     const sandbox = this.registry.sandbox;
-    const p = await this.payment(outTradeNo);
+    // Locked once, here: the callback path gets this row as a hint instead of locking it again.
+    const p = await this.payment(outTradeNo, { lock: true });
     const creds = this.merchants.sandboxCredentials(this.tenantContext.tenantId());
     const n = sandbox!.complete(
       {
@@ -81,6 +83,6 @@ export class SandboxGatewayService {
       [SANDBOX_HEADERS.nonce]: nonce,
       [SANDBOX_HEADERS.signature]: sandboxSign(creds.key, ts, nonce, body),
     };
-    return this.callbacks.handle('sandbox', headers, body, now);
+    return this.callbacks.handle('sandbox', headers, body, now, { lockedPayment: p });
   }
 }
