@@ -12,7 +12,7 @@ import { orderCustomer, orderStore, orderTechnician, tomorrowAt, type OrderStore
  * technician → sandbox pay → checkout confirmation. Pins a budget per step so a change that adds
  * statements to the hot path fails here instead of only in the bench.
  */
-const BUDGET = { quote: 4, order: 6, pay: 6, confirm: 16 } as const;
+const BUDGET = { quote: 4, order: 6, pay: 6, confirm: 12 } as const;
 
 describe('order money path: SQL round trips', () => {
   let db: TestDatabase;

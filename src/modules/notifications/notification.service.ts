@@ -60,13 +60,28 @@ export class NotificationService {
    * contact lookup, one insert, one Redis pipeline of live pushes after the commit, whatever the
    * number of recipients. Same rows and deliveries as notify / notifyStaff one by one.
    */
-  async notifyAll(notices: readonly AnyNotice[]): Promise<Notification[]> {
-    if (notices.length === 0) return [];
-    const direct = notices.flatMap((n) => (n.recipient === 'staff' ? [] : [n.recipient]));
-    const found = await this.repo.contacts(
+  notifyAll(notices: readonly AnyNotice[]): Promise<Notification[]> {
+    return this.notifyAllNaming(null, () => notices);
+  }
+
+  /**
+   * notifyAll for notices that name a technician: what customers call them is read by the same
+   * statement as the recipients' contacts. `build` is called with null to learn the recipients,
+   * then with the name for the notices written — the recipients must not depend on the name.
+   */
+  async notifyAllNaming(
+    technicianId: string | null,
+    build: (technicianName: string | null) => readonly AnyNotice[],
+  ): Promise<Notification[]> {
+    const unnamed = build(null);
+    if (unnamed.length === 0) return [];
+    const direct = unnamed.flatMap((n) => (n.recipient === 'staff' ? [] : [n.recipient]));
+    const { contacts: found, technicianLabel } = await this.repo.contacts(
       direct,
-      notices.some((n) => n.recipient === 'staff'),
+      unnamed.some((n) => n.recipient === 'staff'),
+      technicianId,
     );
+    const notices = technicianId ? build(technicianLabel) : unnamed;
     const key = (r: Recipient) => `${r.type}:${r.id}`;
     const byKey = new Map(found.map((f) => [key(f.recipient), f]));
     const staff = found.filter((f) => f.recipient.type === 'staff');

@@ -16,6 +16,10 @@ export interface RecipientContact {
   phoneTable: 'customers' | 'technicians' | 'staff_accounts';
 }
 
+/** What customers call a technician: the display name, else 李技师 from the legal name. */
+const technicianLabel = (t: { displayName: string | null; name: string | null }): string | null =>
+  t.displayName ?? (t.name ? defaultDisplayName(t.name) : null);
+
 /** The only file of the notifications module touching Prisma. */
 @Injectable()
 export class NotificationsRepository {
@@ -98,34 +102,51 @@ export class NotificationsRepository {
 
   /**
    * The contacts of several recipients, and of every active staff member when `allStaff`, in one
-   * statement (either unit of work). Unknown or disabled recipients are simply absent.
+   * statement (either unit of work). Unknown or disabled recipients are simply absent. With
+   * `labelOf`, the same statement reads what customers call that technician (technicianLabel).
    */
   async contacts(
     recipients: readonly Recipient[],
     allStaff: boolean,
-  ): Promise<Array<{ recipient: Recipient; contact: RecipientContact }>> {
+    labelOf: string | null = null,
+  ): Promise<{ contacts: Array<{ recipient: Recipient; contact: RecipientContact }>; technicianLabel: string | null }> {
     const ids = (type: Recipient['type']) => recipients.filter((r) => r.type === type).map((r) => r.id);
     const rows = await this.tenantContext.query<{
-      type: Recipient['type'];
+      type: Recipient['type'] | 'label';
       id: string;
       email: string | null;
       phoneEnc: Uint8Array | null;
+      displayName: string | null;
+      name: string | null;
     }>(
-      `SELECT 'customer' AS type, id, NULL::text AS email, phone_enc AS "phoneEnc"
+      `SELECT 'customer' AS type, id, NULL::text AS email, phone_enc AS "phoneEnc", NULL::text AS "displayName",
+              NULL::text AS name
          FROM customers WHERE tenant_id = $1 AND id = ANY($2::uuid[])
        UNION ALL
-       SELECT 'technician', id, NULL, phone_enc FROM technicians WHERE tenant_id = $1 AND id = ANY($3::uuid[])
+       SELECT 'technician', id, NULL, phone_enc, NULL, NULL FROM technicians WHERE tenant_id = $1 AND id = ANY($3::uuid[])
        UNION ALL
-       SELECT 'staff', id, email, phone_enc FROM staff_accounts
+       SELECT 'staff', id, email, phone_enc, NULL, NULL FROM staff_accounts
         WHERE tenant_id = $1 AND disabled_at IS NULL AND ($4::boolean OR id = ANY($5::uuid[]))
+       UNION ALL
+       SELECT 'label', id, NULL, NULL, display_name, name FROM technicians WHERE tenant_id = $1 AND id = $6::uuid
        ORDER BY 1, 2`,
-      [this.tenantId, ids('customer'), ids('technician'), allStaff, ids('staff')],
+      [this.tenantId, ids('customer'), ids('technician'), allStaff, ids('staff'), labelOf],
     );
     const table = { customer: 'customers', technician: 'technicians', staff: 'staff_accounts' } as const;
-    return rows.map((r) => ({
-      recipient: { type: r.type, id: r.id },
-      contact: { email: r.email, phoneEnc: r.phoneEnc, phoneTable: table[r.type] },
-    }));
+    const label = rows.find((r) => r.type === 'label');
+    return {
+      contacts: rows.flatMap((r) =>
+        r.type === 'label'
+          ? []
+          : [
+              {
+                recipient: { type: r.type, id: r.id },
+                contact: { email: r.email, phoneEnc: r.phoneEnc, phoneTable: table[r.type] },
+              },
+            ],
+      ),
+      technicianLabel: label ? technicianLabel(label) : null,
+    };
   }
 
   async contact(r: Recipient): Promise<RecipientContact | null> {
@@ -152,16 +173,6 @@ export class NotificationsRepository {
         return t ? { email: null, phoneEnc: t.phoneEnc, phoneTable: 'technicians' } : null;
       }
     }
-  }
-
-  /** What customers call a technician: the display name, else 李技师 from the legal name. */
-  async technicianLabel(id: string): Promise<string | null> {
-    const [t] = await this.tenantContext.query<{ displayName: string | null; name: string | null }>(
-      `SELECT display_name AS "displayName", name FROM technicians WHERE tenant_id = $1::uuid AND id = $2::uuid`,
-      [this.tenantId, id],
-    );
-    if (!t) return null;
-    return t.displayName ?? (t.name ? defaultDisplayName(t.name) : null);
   }
 
   page(where: WhereInput<'Notification'>, skip: number, take: number): Promise<Notification[]> {

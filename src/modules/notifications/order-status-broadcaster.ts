@@ -73,14 +73,15 @@ export class OrderStatusBroadcaster {
     // Most transitions notify nobody: then no lookups at all inside the caller's transaction.
     if (planOrderNotices(change, facts).length === 0) return;
     facts.timeZone = (await this.repo.store())?.timezone ?? facts.timeZone;
-    if (order.technicianId && EVENTS_NAMING_TECHNICIAN.has(change.event)) {
-      facts.technicianName = await this.repo.technicianLabel(order.technicianId);
+    if (onceSince) {
+      // the templates (and recipients) of a change do not depend on the technician's name
+      const templates = planOrderNotices(change, facts).map((n) => n.template);
+      if (await this.repo.orderNoticeWrittenSince(order.id, templates, onceSince)) return;
     }
-    const plan = planOrderNotices(change, facts);
-    const templates = plan.map((n) => n.template);
-    if (onceSince && (await this.repo.orderNoticeWrittenSince(order.id, templates, onceSince))) return;
-    await this.notifications.notifyAll(
-      plan.map((notice) => ({
+    // The technician's name, where the notices use it, comes with the recipients' contacts.
+    const named = order.technicianId && EVENTS_NAMING_TECHNICIAN.has(change.event) ? order.technicianId : null;
+    await this.notifications.notifyAllNaming(named, (technicianName) =>
+      planOrderNotices(change, { ...facts, technicianName }).map((notice) => ({
         recipient: notice.to,
         template: notice.template,
         params: notice.params,
