@@ -8,7 +8,7 @@ import { orderActorOf } from './order-actor';
 import { OrderTransitions } from './order-transitions.service';
 import { orderView } from './order-view';
 import { OrdersRepository } from './orders.repository';
-import { orderNotFound } from './orders.service';
+import { orderNotFound } from './order-not-found';
 import { fieldError } from './quotes.service';
 
 /**

@@ -10,7 +10,7 @@ import { effectiveSettings } from './order-settings';
 import { OrderTransitions } from './order-transitions.service';
 import { orderView } from './order-view';
 import { OrdersRepository } from './orders.repository';
-import { orderNotFound } from './orders.service';
+import { orderNotFound } from './order-not-found';
 
 /**
  * Cancels by the store's policy: free until the window, then the fee schedule; a departed

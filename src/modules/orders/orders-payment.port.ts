@@ -3,7 +3,7 @@ import type { Order } from '../../generated/prisma/client';
 import { SYSTEM } from './order-actor';
 import { OrderTransitions } from './order-transitions.service';
 import { OrdersRepository } from './orders.repository';
-import { orderNotFound } from './orders.service';
+import { orderNotFound } from './order-not-found';
 
 /**
  * What the payments module may do to an order — nothing else touches order status from there.

@@ -30,10 +30,11 @@ import type { FastifyReply } from 'fastify';
 import type { Actor } from '../../platform/auth/actor';
 import type { AppAbility } from '../../platform/authz/app-ability';
 import { CheckPolicies } from '../../platform/authz/check-policies';
-import { CurrentActor, CurrentTenant, type AppRequest } from '../../platform/http/request-context';
+import { ClientIp, CurrentActor, CurrentTenant, type AppRequest } from '../../platform/http/request-context';
 import { NoTransaction, TenantScoped } from '../../platform/http/route-metadata';
 import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
 import {
+  BookedOrderDto,
   CancelOrderDto,
   CancelResultDto,
   CreateOrderDto,
@@ -93,9 +94,10 @@ export class OrdersController {
     required: true,
     description: '8–128 of A-Z a-z 0-9 _ . : -, unique per booking attempt',
   })
-  @ApiCreatedResponse({ type: OrderDto })
+  @ApiCreatedResponse({ type: BookedOrderDto })
   @ApiBadRequestResponse({
-    description: 'missing Idempotency-Key, unknown quoteId, start in the past (fields name them)',
+    description:
+      'missing Idempotency-Key, unknown quoteId, start in the past, a payment method the store does not take (fields name them)',
   })
   @ApiGoneResponse({ description: 'QUOTE_EXPIRED' })
   @ApiConflictResponse({ description: 'SLOT_TAKEN: the chosen technician is no longer free' })
@@ -104,13 +106,16 @@ export class OrdersController {
   async create(
     @CurrentActor() actor: Actor,
     @CurrentTenant() tenant: TenantInfo,
+    @Req() req: AppRequest,
+    @ClientIp() clientIp: string,
     @Headers('idempotency-key') rawKey: string | undefined,
     @Body() body: CreateOrderDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<OrderDto> {
-    const { order, replayed } = await this.orders.create(tenant.id, actor, idempotencyKey(rawKey), body);
+  ): Promise<BookedOrderDto> {
+    const booker = { actor, ability: abilityOf(req), clientIp };
+    const { order, replayed, checkout } = await this.orders.create(tenant, booker, idempotencyKey(rawKey), body);
     if (replayed) void reply.header('Idempotent-Replayed', 'true');
-    return order;
+    return checkout ? { ...order, checkout } : order;
   }
 
   @Get()

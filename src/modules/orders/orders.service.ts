@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { GoneException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { GoneException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import type { Order, OrderSettings, Prisma } from '../../generated/prisma/client';
 import type { Actor } from '../../platform/auth/actor';
 import type { AppAbility } from '../../platform/authz/app-ability';
@@ -7,7 +7,10 @@ import { accessibleBy } from '../../platform/authz/casl-prisma';
 import { FieldCipher } from '../../platform/crypto/field-cipher';
 import { TenantContext } from '../../platform/database/tenant-context';
 import { ADDRESS_PHONE_AAD } from '../addresses/addresses.service';
+import type { PayOrderDto, PayResultView } from '../payments/dto/pay.dto';
 import { PaymentMethodsService } from '../payments/payment-methods.service';
+import { PaymentsService, type PayPlan } from '../payments/payments.service';
+import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
 import { BusyTimeService } from '../scheduling/busy-time.service';
 import { startAtError } from './booking-window';
 import type { CreateOrderDto, ListOrdersQuery, OrderDto } from './dto/order.dto';
@@ -20,7 +23,7 @@ import { ORDER_ADDRESS_AAD, orderView, type AddressSnapshot } from './order-view
 import { OrdersRepository } from './orders.repository';
 import { fieldError } from './quotes.service';
 
-export const orderNotFound = () => new NotFoundException({ code: 'ORDER_NOT_FOUND', message: 'order not found' });
+import { orderNotFound } from './order-not-found';
 
 const TECHNICIAN_SEES_ADDRESS = ['assigned', 'accepted', 'departed', 'arrived', 'in_service'];
 
@@ -28,12 +31,29 @@ export interface CreatedOrder {
   order: OrderDto;
   /** true when an earlier request with the same Idempotency-Key made it */
   replayed: boolean;
+  /** 下单即支付: what the browser does next to pay (when the request asked to `pay`) */
+  checkout?: PayResultView;
+}
+
+/** Who books, for paying in the same request: their ability (a replay pays like POST /orders/{id}/pay) and IP. */
+export interface Booker {
+  actor: Actor;
+  ability: AppAbility;
+  clientIp: string;
 }
 
 /** Canonical hash of what a create request asks for (same key + different body → 422). */
 export function requestHash(body: CreateOrderDto): Buffer {
-  const canonical = JSON.stringify([body.quoteId, body.notes ?? null, body.paymentMethod]);
-  return createHash('sha256').update(canonical).digest();
+  const fields: unknown[] = [body.quoteId, body.notes ?? null, body.paymentMethod];
+  if (body.pay) fields.push(body.pay.channel ?? null, body.pay.openid ?? null);
+  return createHash('sha256').update(JSON.stringify(fields)).digest();
+}
+
+/** What a booking's unit of work hands back: the order, and the payment it started. */
+interface Booking {
+  order: Order;
+  replayed: boolean;
+  plan?: PayPlan;
 }
 
 @Injectable()
@@ -46,6 +66,7 @@ export class OrdersService {
     private readonly cipher: FieldCipher,
     private readonly tenantContext: TenantContext,
     private readonly paymentMethods: PaymentMethodsService,
+    private readonly payments: PaymentsService,
   ) {}
 
   /**
@@ -55,14 +76,46 @@ export class OrdersService {
    * Plain SQL on the pg path; pay on arrival goes through a Prisma transaction because its
    * `confirm_unpaid` transition (and what hooks on it) does.
    */
-  create(tenantId: string, actor: Actor, key: string, body: CreateOrderDto, now = new Date()): Promise<CreatedOrder> {
-    const work = () => this.book(actor, key, body, now);
-    return body.paymentMethod === 'on_arrival'
-      ? this.tenantContext.run(tenantId, work)
-      : this.tenantContext.runSql(tenantId, work);
+  async create(
+    tenant: TenantInfo,
+    booker: Booker,
+    key: string,
+    body: CreateOrderDto,
+    now = new Date(),
+  ): Promise<CreatedOrder> {
+    const method = body.paymentMethod;
+    if (body.pay && method === 'on_arrival') {
+      throw fieldError(
+        'NOTHING_TO_PAY_NOW',
+        'pay',
+        '到付订单无需在线支付 / a pay-on-arrival order is paid to the technician',
+      );
+    }
+    const pay = body.pay && method !== 'on_arrival' ? { method, ...body.pay } : undefined;
+    const work = () => this.book(tenant, booker, key, body, pay, now);
+    // Prisma when a transition runs in the booking (pay on arrival, balance paid at once).
+    const booked =
+      method === 'on_arrival' || pay?.method === 'balance'
+        ? await this.tenantContext.run(tenant.id, work)
+        : await this.tenantContext.runSql(tenant.id, work);
+    const created: CreatedOrder = { order: orderView(booked.order), replayed: booked.replayed };
+    if (booked.plan) return { ...created, checkout: await this.payments.finish(booked.plan) };
+    if (pay && booked.replayed && booked.order.status === 'pending_payment') {
+      // A retried booking pays as POST /orders/{id}/pay would: a pending payment of the method is reused.
+      const { actor, ability, clientIp } = booker;
+      return { ...created, checkout: await this.payments.pay(actor, ability, tenant, booked.order.id, pay, clientIp) };
+    }
+    return created;
   }
 
-  private async book(actor: Actor, key: string, body: CreateOrderDto, now: Date): Promise<CreatedOrder> {
+  private async book(
+    tenant: TenantInfo,
+    { actor, clientIp }: Booker,
+    key: string,
+    body: CreateOrderDto,
+    pay: PayOrderDto | undefined,
+    now: Date,
+  ): Promise<Booking> {
     const hash = requestHash(body);
     await this.repo.lockIdempotencyKey(actor.id, key);
     const inputs = await this.repo.bookingInputs(actor.id, key, body.quoteId);
@@ -73,7 +126,7 @@ export class OrdersService {
           message: 'this Idempotency-Key was used for a different request',
         });
       }
-      return { order: orderView((await this.repo.findById(inputs.previousId))!), replayed: true };
+      return { order: (await this.repo.findById(inputs.previousId))!, replayed: true };
     }
 
     const quote = inputs.quote;
@@ -178,7 +231,11 @@ export class OrdersService {
       // 到付: nothing to wait for; the technician confirms collection later (payments module).
       order = await this.transitions.apply(orderId, 'confirm_unpaid', who, 'pay on arrival', { locked: order });
     }
-    return { order: orderView(order), replayed: false };
+    if (!pay) return { order, replayed: false };
+    const plan = await this.payments.startForNewOrder(order, tenant, pay, clientIp);
+    // balance paid at once: the order moved on (paid → assigned/dispatching)
+    if ('done' in plan) order = (await this.repo.findById(orderId))!;
+    return { order, replayed: false, plan };
   }
 
   async list(ability: AppAbility, q: ListOrdersQuery): Promise<OrderDto[]> {

@@ -36,8 +36,16 @@ const PAYMENT_TTL_MS = 30 * 60_000;
 /** A pending payment with less than this left is not offered again: a new one is made. */
 const REUSE_MARGIN_MS = 5 * 60_000;
 
+/** The order columns a payment is made from. */
+export interface PayableOrder {
+  id: string;
+  customerId: string;
+  orderNo: string;
+  totalFen: number;
+}
+
 /** What the first unit of work of pay() leaves to do: nothing (balance), or the prepay call. */
-type PayPlan =
+export type PayPlan =
   | { done: PayResultView }
   | {
       payment: PaymentView;
@@ -85,6 +93,22 @@ export class PaymentsService {
     // order transition) and 加钟 payments keep the Prisma transaction.
     const plain = dto.method !== 'balance' && extensionId === null;
     const plan = await (plain ? this.tenantContext.runSql(tenant.id, work) : this.tenantContext.run(tenant.id, work));
+    return this.finish(plan);
+  }
+
+  /**
+   * 下单即支付: the payment of an order booked in the caller's unit of work — no lock and no
+   * lookup of a pending payment to reuse, the order is new. Balance settles here (the caller's
+   * unit of work must then be a Prisma one); the others return the plan `finish` completes once
+   * that unit of work has committed.
+   */
+  startForNewOrder(order: PayableOrder, tenant: TenantInfo, dto: PayOrderDto, clientIp: string): Promise<PayPlan> {
+    return this.plan(order, order.totalFen, tenant, dto, clientIp, null, false, 'paymentMethod');
+  }
+
+  /** What remains of a payment once its row is committed: the provider's prepay, with no transaction open. */
+  async finish(plan: PayPlan): Promise<PayResultView> {
+    assertOutsideUnitOfWork(this.tenantContext, 'PaymentsService.finish');
     if ('done' in plan) return plan.done;
     let next: CreatePaymentResult;
     try {
@@ -129,19 +153,33 @@ export class PaymentsService {
         message: `订单状态 ${order.status} 不能支付 / an order in status ${order.status} cannot be paid`,
       });
     }
+    return this.plan(order, amountFen, tenant, dto, clientIp, extensionId, true, 'method');
+  }
+
+  /** The payment row (a pending one of the same method reused when `reuse`), and for balance the whole payment. */
+  private async plan(
+    order: PayableOrder,
+    amountFen: number,
+    tenant: TenantInfo,
+    dto: PayOrderDto,
+    clientIp: string,
+    extensionId: string | null,
+    reuse: boolean,
+    methodField: string,
+  ): Promise<PayPlan> {
     const provider = this.registry.get(dto.method);
     const merchant = provider ? await this.merchants.forProvider(dto.method) : null;
     if (!provider || !merchant || !merchant.enabled) {
       throw new BadRequestException({
         code: 'PAYMENT_METHOD_UNAVAILABLE',
         message: 'payment method not available in this store',
-        fields: [{ field: 'method', messages: [`${dto.method} 暂不可用 / ${dto.method} is not available here`] }],
+        fields: [{ field: methodField, messages: [`${dto.method} 暂不可用 / ${dto.method} is not available here`] }],
       });
     }
 
     if (dto.method === 'balance') {
-      await this.repo.lockWallet(actor.id);
-      const balance = await this.ledger.walletBalance(actor.id);
+      await this.repo.lockWallet(order.customerId);
+      const balance = await this.ledger.walletBalance(order.customerId);
       if (balance < amountFen) {
         throw new ConflictException({
           code: 'INSUFFICIENT_BALANCE',
@@ -152,7 +190,7 @@ export class PaymentsService {
 
     // reused while it can still be paid for a while; an older one is left to expire at the provider
     const reusableSince = new Date(Date.now() - PAYMENT_TTL_MS + REUSE_MARGIN_MS);
-    const existing = await this.repo.findPendingFor(order.id, dto.method, extensionId, reusableSince);
+    const existing = reuse ? await this.repo.findPendingFor(order.id, dto.method, extensionId, reusableSince) : null;
     const id = existing?.id ?? randomUUID();
     const plain = dto.method !== 'balance' && extensionId === null;
     const payment =
@@ -187,7 +225,7 @@ export class PaymentsService {
       const done = await this.repo.update(payment.id, { status: 'succeeded', paidAt: new Date() });
       await this.ledger.post(
         paymentReceived({
-          source: { kind: 'wallet', customerId: actor.id },
+          source: { kind: 'wallet', customerId: order.customerId },
           paymentId: payment.id,
           orderId: order.id,
           amountFen: payment.amountFen,

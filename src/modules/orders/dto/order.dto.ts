@@ -1,11 +1,38 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import {
+  IsDate,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PAY_CHANNELS, PayResultView } from '../../payments/dto/pay.dto';
 import { ORDER_STATUSES } from '../order-state';
 import { QuoteLineDto } from './quote.dto';
 
 export const PAYMENT_METHODS = ['wechat', 'alipay', 'balance', 'on_arrival', 'sandbox'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+/** 下单即支付: how to start paying in the booking request itself (the method is `paymentMethod`). */
+export class StartPaymentDto {
+  @ApiPropertyOptional({ enum: PAY_CHANNELS, description: 'WeChat: jsapi (in WeChat) or h5; Alipay: wap' })
+  @IsOptional()
+  @IsIn(PAY_CHANNELS)
+  channel?: (typeof PAY_CHANNELS)[number];
+
+  @ApiPropertyOptional({ description: 'WeChat JSAPI payer openid' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  openid?: string;
+}
 
 export class CreateOrderDto {
   @ApiProperty({ format: 'uuid', description: 'a quote of mine that has not expired' })
@@ -21,6 +48,18 @@ export class CreateOrderDto {
   @ApiProperty({ enum: PAYMENT_METHODS, description: '`on_arrival` (到付) skips the unpaid timeout' })
   @IsIn(PAYMENT_METHODS)
   paymentMethod!: PaymentMethod;
+
+  @ApiPropertyOptional({
+    type: StartPaymentDto,
+    description:
+      '下单即支付: also start paying with `paymentMethod` (not `on_arrival`); the response’s `checkout` is what ' +
+      '`POST /orders/{id}/pay` would return. Balance pays at once and books nothing when it is short (409).',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => StartPaymentDto)
+  pay?: StartPaymentDto;
 }
 
 export class CancelOrderDto {
@@ -197,4 +236,10 @@ export class OrderExtensionDto {
   status!: string;
   @ApiProperty({ type: OrderDto })
   order!: OrderDto;
+}
+
+/** A booking's answer: the order, and with `pay` what the browser does next to pay it. */
+export class BookedOrderDto extends OrderDto {
+  @ApiPropertyOptional({ type: PayResultView, description: 'present when the request asked to `pay`' })
+  checkout?: PayResultView;
 }
