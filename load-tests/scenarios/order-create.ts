@@ -24,11 +24,12 @@ const PRICE_FEN = 19800;
 const STEP_MIN = 90;
 
 /**
- * The money path: a customer quotes (server-priced), books a chosen technician (busy time held
- * under the no-overlap constraint, gap-free order number, timers), starts a sandbox payment and
- * confirms it on the sandbox checkout page, whose signed notification goes through the real
- * callback path (verify, lock the payment, ledger transaction, order → assigned). Four requests
- * per order: 100 orders/s = 400 requests/s offered. Every flow books its own technician slot, so
+ * The money path: a customer quotes (server-priced), books a chosen technician and starts a
+ * sandbox payment in the same request (下单即支付: busy time held under the no-overlap constraint,
+ * gap-free order number, timers, the pending payment), and confirms it on the sandbox checkout
+ * page, whose signed notification goes through the real callback path (verify, lock the payment,
+ * ledger transaction, order → assigned). Three requests per order: 100 orders/s = 300 requests/s
+ * offered. Every flow books its own technician slot, so
  * a 409 would be a bug, not a lost race. The baseline does the same inserts with bare `pg`, one
  * transaction per request. After the run the bench checks that no technician is double-booked and
  * that the ledger balances (per transaction, overall, and paid = ledger net for every order).
@@ -38,8 +39,8 @@ let flow = 0;
 export default defineScenario<State>({
   name: 'order-create',
   description:
-    'customer: quote → order (chosen technician) → sandbox pay → checkout confirmation (4 requests per order)',
-  offeredRate: 400,
+    'customer: quote → order + sandbox payment (chosen technician) → checkout confirmation (3 requests per order)',
+  offeredRate: 300,
   targets: { ratio_min: 0.3, p99_ms_max: 60, errors_max: 0, rss_mb_max: 400 },
   apiEnv: { PAYMENT_SANDBOX_ENABLED: 'true' },
 
@@ -123,7 +124,7 @@ export default defineScenario<State>({
 
   requests(s) {
     /** One connection's flow in progress (autocannon keeps a context per connection). */
-    type Ctx = Record<string, unknown> & { n?: number; quoteId?: string; orderId?: string; outTradeNo?: string };
+    type Ctx = Record<string, unknown> & { n?: number; quoteId?: string; outTradeNo?: string };
     const json = (token: string, extra: Record<string, string> = {}) => ({
       authorization: `Bearer ${token}`,
       'content-type': 'application/json',
@@ -173,22 +174,11 @@ export default defineScenario<State>({
           headers: json(customerOf(context.n ?? 0).token, {
             'idempotency-key': `bench-order-${context.n}-${process.pid}`,
           }),
-          body: JSON.stringify({ quoteId: context.quoteId, paymentMethod: 'sandbox' }),
+          body: JSON.stringify({ quoteId: context.quoteId, paymentMethod: 'sandbox', pay: {} }),
         }),
         onResponse: (_status, body, context: Ctx) => {
-          context.orderId = parse(body)['id'] as string;
-        },
-      },
-      {
-        method: 'POST',
-        setupRequest: (req, context: Ctx) => ({
-          ...req,
-          path: `/t/${s.slug}/api/orders/${context.orderId}/pay`,
-          headers: json(customerOf(context.n ?? 0).token),
-          body: JSON.stringify({ method: 'sandbox' }),
-        }),
-        onResponse: (_status, body, context: Ctx) => {
-          context.outTradeNo = (parse(body)['payment'] as { outTradeNo?: string } | undefined)?.outTradeNo;
+          const checkout = parse(body)['checkout'] as { payment?: { outTradeNo?: string } } | undefined;
+          context.outTradeNo = checkout?.payment?.outTradeNo;
         },
       },
       {
@@ -266,7 +256,7 @@ export default defineScenario<State>({
         const tenantId = await tenantOf(req.params.slug, reply);
         if (!tenantId) return reply;
         const idem = String(req.headers['idempotency-key']);
-        const id = await kit.inTenant(tenantId, async (db) => {
+        const booked = await kit.inTenant(tenantId, async (db) => {
           await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${claims.sub}:${idem}`]);
           await db.query('SELECT id FROM orders WHERE customer_id = $1 AND idempotency_key = $2', [claims.sub, idem]);
           const quote = (
@@ -317,38 +307,26 @@ export default defineScenario<State>({
              VALUES ($1, $2, 'place', 'new', 'pending_payment', 'customer', $3)`,
             [tenantId, orderId, claims.sub],
           );
-          return orderId;
-        });
-        return reply.code(201).send({ id, status: 'pending_payment' });
-      });
-
-      app.post<{ Params: P }>('/t/:slug/api/orders/:id/pay', async (req, reply) => {
-        const claims = await kit.authenticate(req, reply);
-        if (!claims) return reply;
-        const tenantId = await tenantOf(req.params.slug, reply);
-        if (!tenantId) return reply;
-        const payment = await kit.inTenant(tenantId, async (db) => {
-          const o = (
-            await db.query<{ total_fen: number; customer_id: string }>(
-              'SELECT total_fen, customer_id FROM orders WHERE id = $1 AND customer_id = $2 FOR UPDATE',
-              [req.params.id, claims.sub],
-            )
-          ).rows[0]!;
-          await db.query(
-            `SELECT id FROM payments WHERE order_id = $1 AND provider = 'sandbox' AND status = 'pending'`,
-            [req.params.id],
-          );
-          const id = randomUUID();
-          const outTradeNo = `P${id.replaceAll('-', '').slice(0, 31)}`;
+          // the sandbox payment, in the same transaction (下单即支付)
+          await db.query('SELECT sandbox_enabled FROM payment_settings WHERE tenant_id = $1', [tenantId]);
+          const paymentId = randomUUID();
+          const outTradeNo = `P${paymentId.replaceAll('-', '').slice(0, 31)}`;
           await db.query(
             `INSERT INTO payments (tenant_id, id, order_id, kind, provider, channel, out_trade_no, amount_fen, merchant_id,
                                    customer_id)
              VALUES ($1, $2, $3, 'charge', 'sandbox', 'h5', $4, $5, 'SBX', $6)`,
-            [tenantId, id, req.params.id, outTradeNo, o.total_fen, o.customer_id],
+            [tenantId, paymentId, orderId, outTradeNo, PRICE_FEN, claims.sub],
           );
-          return { id, outTradeNo };
+          return { orderId, paymentId, outTradeNo };
         });
-        return reply.send({ payment, next: { kind: 'redirect', url: `/sandbox/${payment.outTradeNo}` } });
+        return reply.code(201).send({
+          id: booked.orderId,
+          status: 'pending_payment',
+          checkout: {
+            payment: { id: booked.paymentId, outTradeNo: booked.outTradeNo },
+            next: { kind: 'redirect', url: `/sandbox/${booked.outTradeNo}` },
+          },
+        });
       });
 
       app.post<{ Params: P }>('/t/:slug/api/payments/sandbox/checkout/:outTradeNo/pay', async (req, reply) => {
