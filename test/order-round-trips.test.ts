@@ -9,10 +9,11 @@ import { orderCustomer, orderStore, orderTechnician, tomorrowAt, type OrderStore
 /**
  * Round trips to PostgreSQL (every `pg` Client.query, Prisma's adapter included: BEGIN, set_config,
  * COMMIT count too) for the money path the `order-create` bench drives: quote → book a chosen
- * technician → sandbox pay → checkout confirmation. Pins a budget per step so a change that adds
+ * technician with its sandbox payment → checkout confirmation; and for booking and paying in two
+ * requests. Pins a budget per step so a change that adds
  * statements to the hot path fails here instead of only in the bench.
  */
-const BUDGET = { quote: 4, order: 6, pay: 6, confirm: 12 } as const;
+const BUDGET = { quote: 4, bookAndPay: 8, confirm: 12, order: 6, pay: 6 } as const;
 
 describe('order money path: SQL round trips', () => {
   let db: TestDatabase;
@@ -48,12 +49,11 @@ describe('order money path: SQL round trips', () => {
       ...(payload ? { payload } : {}),
     });
 
-  it('quote, order, pay and sandbox confirmation stay within their round-trip budgets', async () => {
+  it('quote, booking (with or without its payment), pay and sandbox confirmation stay within their round-trip budgets', async () => {
     const c = await orderCustomer(f, t.app, a);
     const technicianId = await orderTechnician(f, a);
-    // Warm the caches (store directory, merchant credentials, settings) with a first flow.
-    const flow = async (hour: number) => {
-      const quote = await measured(() =>
+    const quote = (hour: number) =>
+      measured(() =>
         call('quotes', c.token, {
           serviceId: store.serviceId,
           durationMinutes: 60,
@@ -63,28 +63,43 @@ describe('order money path: SQL round trips', () => {
           startAt: tomorrowAt(hour),
         }),
       );
-      expect(quote.value.statusCode, quote.value.body).toBe(201);
-      const order = await measured(() =>
+    const book = (quoteId: string, pay: boolean) =>
+      measured(() =>
         call(
           'orders',
           c.token,
-          { quoteId: quote.value.json<{ id: string }>().id, paymentMethod: 'sandbox' },
+          { quoteId, paymentMethod: 'sandbox', ...(pay ? { pay: {} } : {}) },
           { 'idempotency-key': randomUUID() },
         ),
       );
-      expect(order.value.statusCode, order.value.body).toBe(201);
-      const orderId = order.value.json<{ id: string }>().id;
-      const pay = await measured(() => call(`orders/${orderId}/pay`, c.token, { method: 'sandbox' }));
-      expect(pay.value.statusCode, pay.value.body).toBe(200);
-      const outTradeNo = pay.value.json<{ payment: { outTradeNo: string } }>().payment.outTradeNo;
-      const confirm = await measured(() => call(`payments/sandbox/checkout/${outTradeNo}/pay`, undefined, undefined));
+    // The bench's path: quote → book with the sandbox payment (下单即支付) → checkout confirmation;
+    // and the two-step path of a customer who pays later: book, then POST /orders/{id}/pay.
+    const flow = async (hour: number) => {
+      const q1 = await quote(hour);
+      expect(q1.value.statusCode, q1.value.body).toBe(201);
+      const booked = await book(q1.value.json<{ id: string }>().id, true);
+      expect(booked.value.statusCode, booked.value.body).toBe(201);
+      const { id: orderId, checkout } = booked.value.json<{
+        id: string;
+        checkout: { payment: { outTradeNo: string } };
+      }>();
+      const confirm = await measured(() =>
+        call(`payments/sandbox/checkout/${checkout.payment.outTradeNo}/pay`, undefined, undefined),
+      );
       expect(confirm.value.statusCode, confirm.value.body).toBe(200);
       const row = await f.query<{ status: string }>(`SELECT status FROM orders WHERE id = $1`, [orderId]);
       expect(row.rows[0]!.status).toBe('assigned');
-      return { quote: quote.sql, order: order.sql, pay: pay.sql, confirm: confirm.sql };
+
+      const q2 = await quote(hour + 2);
+      const order = await book(q2.value.json<{ id: string }>().id, false);
+      expect(order.value.statusCode, order.value.body).toBe(201);
+      const later = order.value.json<{ id: string }>().id;
+      const pay = await measured(() => call(`orders/${later}/pay`, c.token, { method: 'sandbox' }));
+      expect(pay.value.statusCode, pay.value.body).toBe(200);
+      return { quote: q1.sql, bookAndPay: booked.sql, confirm: confirm.sql, order: order.sql, pay: pay.sql };
     };
     await flow(2);
-    const counts = await flow(4);
+    const counts = await flow(6);
     const summary = Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v.length]));
     if (process.env.ROUND_TRIPS_VERBOSE) process.stdout.write(`${JSON.stringify(counts, null, 1)}\n`);
     const total = Object.values(summary).reduce((x, y) => x + y, 0);
