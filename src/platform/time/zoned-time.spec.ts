@@ -80,6 +80,28 @@ describe('zoned time, held against luxon', () => {
     );
   });
 
+  it('agrees at the ends of the Date range and around year 0', () => {
+    const extremes = [
+      -8.64e15,
+      8.64e15,
+      -8.64e15 - 1,
+      Date.UTC(0, 0, 1) - 62_167_219_200_000,
+      -62_198_755_200_000,
+      Date.UTC(-10, 5, 7),
+      Date.UTC(12345, 5, 7),
+      253_402_300_799_999,
+      0,
+      -1,
+    ];
+    for (const zone of ZONES) {
+      for (const ts of extremes) {
+        const dt = luxonAt(ts, zone);
+        expect(wallTime(ts, zone), `${zone} ${ts}`).toEqual(dt.isValid ? dt.toObject() : null);
+        expect(localIsoDate(ts, zone), `${zone} ${ts}`).toBe(dt.isValid ? dt.toISODate() : null);
+      }
+    }
+  });
+
   it('writes the same local ISO date', () => {
     fc.assert(
       fc.property(zoneAndInstant, ([zone, ts]) => {

@@ -115,6 +115,13 @@ function signedOffset(hourText: string | undefined, minuteText: string | undefin
   return hours * 60 + (hours < 0 || Object.is(hours, -0) ? -minutes : minutes);
 }
 
+/** en-US with hour12: false, e.g. `11/25/2026 AD, 08:00:00`. */
+const FORMATTED = /^(\d+)\/(\d+)\/(\d+) (AD|BC), (\d+):(\d+):(\d+)$/;
+
+/**
+ * luxon's partsOffset. format() and a parse cost a third of formatToParts(); should an ICU
+ * update ever write another shape, the parts are read instead.
+ */
 function partsOffset(dtf: Intl.DateTimeFormat, asTS: number): number {
   let year = NaN;
   let month = NaN;
@@ -123,14 +130,25 @@ function partsOffset(dtf: Intl.DateTimeFormat, asTS: number): number {
   let minute = NaN;
   let second = NaN;
   let era = '';
-  for (const { type, value } of dtf.formatToParts(asTS)) {
-    if (type === 'year') year = parseInt(value, 10);
-    else if (type === 'month') month = parseInt(value, 10);
-    else if (type === 'day') day = parseInt(value, 10);
-    else if (type === 'hour') hour = parseInt(value, 10);
-    else if (type === 'minute') minute = parseInt(value, 10);
-    else if (type === 'second') second = parseInt(value, 10);
-    else if (type === 'era') era = value;
+  const m = FORMATTED.exec(dtf.format(asTS));
+  if (m) {
+    month = +m[1]!;
+    day = +m[2]!;
+    year = +m[3]!;
+    era = m[4]!;
+    hour = +m[5]!;
+    minute = +m[6]!;
+    second = +m[7]!;
+  } else {
+    for (const { type, value } of dtf.formatToParts(asTS)) {
+      if (type === 'year') year = parseInt(value, 10);
+      else if (type === 'month') month = parseInt(value, 10);
+      else if (type === 'day') day = parseInt(value, 10);
+      else if (type === 'hour') hour = parseInt(value, 10);
+      else if (type === 'minute') minute = parseInt(value, 10);
+      else if (type === 'second') second = parseInt(value, 10);
+      else if (type === 'era') era = value;
+    }
   }
   if (era === 'BC') year = -Math.abs(year) + 1;
   // hour12: false may say 24 for midnight (Chromium bug 1025564)
@@ -223,12 +241,17 @@ function diffDays(earlier: Zoned, later: Zoned, zone: Zone): number {
   return days;
 }
 
+/** A Date's time, or a number as luxon's fromMillis takes it (NaN beyond the Date range). */
+function epochMs(at: Date | number): number {
+  if (typeof at !== 'number') return at.getTime();
+  return Math.abs(at) <= 8.64e15 ? at : NaN;
+}
+
 /** Local fields of `at` in `zone` (luxon's DateTime.fromJSDate(at, { zone }).c), or null when luxon's would be invalid. */
 export function wallTime(at: Date | number, zone: string): WallTime | null {
   const z = zoneNamed(zone);
   if (!z) return null;
-  const ts = typeof at === 'number' ? at : at.getTime();
-  return zoned(ts, z)?.c ?? null;
+  return zoned(epochMs(at), z)?.c ?? null;
 }
 
 /** `YYYY-MM-DD` (luxon's toISODate: ±YYYYYY outside 0…9999) of `at` in `zone`, or null when invalid. */
@@ -248,8 +271,8 @@ export function localIsoDate(at: Date | number, zone: string): string | null {
 export function localDaysBetween(from: Date | number, to: Date | number, zone: string): number {
   const z = zoneNamed(zone);
   if (!z) return NaN;
-  const a = zoned(typeof from === 'number' ? from : from.getTime(), z);
-  const b = zoned(typeof to === 'number' ? to : to.getTime(), z);
+  const a = zoned(epochMs(from), z);
+  const b = zoned(epochMs(to), z);
   const fromDay = a && startOfDay(a, z);
   const toDay = b && startOfDay(b, z);
   if (!fromDay || !toDay) return NaN;
