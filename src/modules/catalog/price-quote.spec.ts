@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   isNight,
@@ -207,6 +208,38 @@ describe('quote: night surcharge', () => {
       'service',
     ]);
     expectQuoteError(() => quote(input({ timezone: 'Mars/Olympus' })), 'INVALID_TIMEZONE', 'timezone');
+  });
+
+  it('reads the store clock exactly as luxon did, in any zone and across DST changes', () => {
+    const luxonIsNight = (at: Date, zone: string, win: { startMinute: number; endMinute: number }) => {
+      const local = DateTime.fromJSDate(at, { zone });
+      if (!local.isValid) return 'invalid';
+      const m = local.hour * 60 + local.minute;
+      return win.startMinute < win.endMinute
+        ? m >= win.startMinute && m < win.endMinute
+        : m >= win.startMinute || m < win.endMinute;
+    };
+    const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu'];
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2032-12-31T00:00:00Z') }),
+        fc.constantFrom(...zones, 'Mars/Olympus'),
+        fc.integer({ min: 0, max: 1439 }),
+        fc.integer({ min: 0, max: 1439 }),
+        (at, zone, startMinute, endMinute) => {
+          const win = { startMinute, endMinute };
+          let actual: boolean | 'invalid';
+          try {
+            actual = isNight(at, zone, win);
+          } catch (e) {
+            expect(e).toBeInstanceOf(QuoteError);
+            actual = 'invalid';
+          }
+          expect(actual).toBe(luxonIsNight(at, zone, win));
+        },
+      ),
+      { numRuns: 5_000 },
+    );
   });
 });
 

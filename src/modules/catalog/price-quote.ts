@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { wallTime } from '../../platform/time/zoned-time';
 
 /**
  * Pure price quote for one booking, all money in integer fen (1 yuan = 100 fen).
@@ -205,8 +205,8 @@ export function travelFee(
 
 /** Whether `at` falls in [start, end) of the local day in `timezone`; start > end crosses midnight. */
 export function isNight(at: Date, timezone: string, window: { startMinute: number; endMinute: number }): boolean {
-  const local = DateTime.fromJSDate(at, { zone: timezone });
-  if (!local.isValid) throw new QuoteError('INVALID_TIMEZONE', 'timezone', `unknown timezone ${timezone}`);
+  const local = wallTime(at, timezone);
+  if (!local) throw new QuoteError('INVALID_TIMEZONE', 'timezone', `unknown timezone ${timezone}`);
   const m = local.hour * 60 + local.minute;
   const { startMinute: s, endMinute: e } = window;
   return s < e ? m >= s && m < e : m >= s || m < e;
