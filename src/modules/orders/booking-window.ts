@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { DateTime } from 'luxon';
+import { localDaysBetween } from '../../platform/time/zoned-time';
 
 /** The part of the store's booking rules (scheduling's `booking_settings`) a quote must honour. */
 export interface BookingWindow {
@@ -13,9 +13,8 @@ export type StartProblem = 'START_IN_PAST' | 'START_TOO_SOON' | 'START_BEYOND_WI
 export function startProblem(startAt: Date, now: Date, zone: string, w: BookingWindow): StartProblem | null {
   if (startAt.getTime() <= now.getTime()) return 'START_IN_PAST';
   if (startAt.getTime() < now.getTime() + w.leadTimeMinutes * 60_000) return 'START_TOO_SOON';
-  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
-  const day = DateTime.fromJSDate(startAt, { zone }).startOf('day');
-  if (day.diff(today, 'days').days > w.maxDaysAhead) return 'START_BEYOND_WINDOW';
+  // NaN for an unknown zone: no window to refuse by, as before
+  if (localDaysBetween(now, startAt, zone) > w.maxDaysAhead) return 'START_BEYOND_WINDOW';
   return null;
 }
 
