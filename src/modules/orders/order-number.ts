@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { localIsoDate } from '../../platform/time/zoned-time';
 
 /**
  * Human-readable order numbers: store prefix + the store's local date + a per-store daily
@@ -16,9 +16,9 @@ export function orderNumberPrefix(prefix: string, localDate: string): string {
 
 /** `YYYY-MM-DD` of `at` in the store's zone. */
 export function localDateOf(at: Date, zone: string): string {
-  const d = DateTime.fromJSDate(at, { zone });
-  if (!d.isValid) throw new Error(`invalid zone ${zone}`);
-  return d.toISODate()!;
+  const d = localIsoDate(at, zone);
+  if (d === null) throw new Error(`invalid zone ${zone}`);
+  return d;
 }
 
 /** The default prefix when a store has not set one: the first two letters of its slug. */
