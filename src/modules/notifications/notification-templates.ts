@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { instantOfIsoUtc, wallTime, type WallTime } from '../../platform/time/zoned-time';
 
 export type NotificationLocale = 'zh-CN' | 'en';
 
@@ -50,8 +51,30 @@ const CERTIFICATE_NAMES: Record<string, Record<NotificationLocale, string>> = {
 const certificateName = (kind: string, locale: NotificationLocale) =>
   CERTIFICATE_NAMES[kind]?.[locale] ?? (locale === 'en' ? 'certificate' : '资质证书');
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
-const zhTime = (w: When) => DateTime.fromISO(w.startAt).setZone(w.timeZone).toFormat('M月d日 HH:mm');
-const enTime = (w: When) => DateTime.fromISO(w.startAt).setZone(w.timeZone).setLocale('en').toFormat('MMM d, HH:mm');
+
+/**
+ * The start's local fields when it is written as toISOString writes it (every notice we plan) in a
+ * zone we know; null sends the text to luxon, whose ISO grammar is wider and which writes
+ * "Invalid DateTime" for what it cannot read — the same text as before either way.
+ */
+const localStart = (w: When): WallTime | null => {
+  const at = instantOfIsoUtc(w.startAt);
+  return Number.isNaN(at) ? null : wallTime(at, w.timeZone);
+};
+const hhmm = (t: WallTime) => `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
+const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const zhTime = (w: When) => {
+  const t = localStart(w);
+  return t
+    ? `${t.month}月${t.day}日 ${hhmm(t)}`
+    : DateTime.fromISO(w.startAt).setZone(w.timeZone).toFormat('M月d日 HH:mm');
+};
+const enTime = (w: When) => {
+  const t = localStart(w);
+  return t
+    ? `${EN_MONTHS[t.month - 1]} ${t.day}, ${hhmm(t)}`
+    : DateTime.fromISO(w.startAt).setZone(w.timeZone).setLocale('en').toFormat('MMM d, HH:mm');
+};
 
 // zh-CN first; English for stores that chose it.
 const RENDERERS: Renderers = {
