@@ -13,26 +13,12 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PAY_CHANNELS, PayResultView } from '../../payments/dto/pay.dto';
+import { PaymentChannelDto, PayResultView } from '../../payments/dto/pay.dto';
 import { ORDER_STATUSES } from '../order-state';
 import { QuoteLineDto } from './quote.dto';
 
 export const PAYMENT_METHODS = ['wechat', 'alipay', 'balance', 'on_arrival', 'sandbox'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
-
-/** 下单即支付: how to start paying in the booking request itself (the method is `paymentMethod`). */
-export class StartPaymentDto {
-  @ApiPropertyOptional({ enum: PAY_CHANNELS, description: 'WeChat: jsapi (in WeChat) or h5; Alipay: wap' })
-  @IsOptional()
-  @IsIn(PAY_CHANNELS)
-  channel?: (typeof PAY_CHANNELS)[number];
-
-  @ApiPropertyOptional({ description: 'WeChat JSAPI payer openid' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 128)
-  openid?: string;
-}
 
 export class CreateOrderDto {
   @ApiProperty({ format: 'uuid', description: 'a quote of mine that has not expired' })
@@ -50,7 +36,7 @@ export class CreateOrderDto {
   paymentMethod!: PaymentMethod;
 
   @ApiPropertyOptional({
-    type: StartPaymentDto,
+    type: PaymentChannelDto,
     description:
       '下单即支付: also start paying with `paymentMethod` (not `on_arrival`); the response’s `checkout` is what ' +
       '`POST /orders/{id}/pay` would return. Balance pays at once and books nothing when it is short (409).',
@@ -58,8 +44,8 @@ export class CreateOrderDto {
   @IsOptional()
   @IsObject()
   @ValidateNested()
-  @Type(() => StartPaymentDto)
-  pay?: StartPaymentDto;
+  @Type(() => PaymentChannelDto)
+  pay?: PaymentChannelDto;
 }
 
 export class CancelOrderDto {

@@ -17,11 +17,8 @@ export class ExtensionParam extends OrderIdParam {
   extensionId!: string;
 }
 
-export class PayOrderDto {
-  @ApiProperty({ enum: PAY_METHODS, description: '支付方式 / payment method (到付 is chosen at booking)' })
-  @IsIn(PAY_METHODS)
-  method!: PayMethod;
-
+/** How a payment is made, the method aside (also `pay` of a booking: 下单即支付). */
+export class PaymentChannelDto {
   @ApiPropertyOptional({ enum: PAY_CHANNELS, description: 'WeChat: jsapi (in WeChat) or h5; Alipay: wap' })
   @IsOptional()
   @IsIn(PAY_CHANNELS)
@@ -32,6 +29,12 @@ export class PayOrderDto {
   @IsString()
   @Length(1, 128)
   openid?: string;
+}
+
+export class PayOrderDto extends PaymentChannelDto {
+  @ApiProperty({ enum: PAY_METHODS, description: '支付方式 / payment method (到付 is chosen at booking)' })
+  @IsIn(PAY_METHODS)
+  method!: PayMethod;
 }
 
 export class PaymentView {
