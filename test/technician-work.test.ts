@@ -3,7 +3,14 @@ import { SYSTEM } from '../src/modules/orders/order-actor';
 import { OrderTransitions } from '../src/modules/orders/order-transitions.service';
 import { TenantContext } from '../src/platform/database/tenant-context';
 import { Factory, type TestTenant } from './support/factories';
-import { CENTRE, orderCustomer, orderStore, orderTechnician, type OrderStore } from './support/order-fixtures';
+import {
+  CENTRE,
+  orderCustomer,
+  orderStore,
+  orderTechnician,
+  tomorrowAt,
+  type OrderStore,
+} from './support/order-fixtures';
 import { bookOrder, storeCaller, topUpWallet } from './support/payment-fixtures';
 import { openSse } from './support/sse-client';
 import { createTestApp, type TestApp } from './support/test-app';
@@ -100,6 +107,7 @@ describe('technician workflow, SOS and income', () => {
     expect(listed.statusCode, listed.body).toBe(200);
     const mine = listed.json().find((o: { id: string }) => o.id === order.id);
     expect(mine.address.addressText).toBe('上海市黄浦区人民大道');
+    expect(mine.cashDueFen).toBe(0); // paid from the wallet: no cash to collect
     expect(mine.address.phoneMasked).toMatch(/^\d{3}\*{4}\d{4}$/);
 
     // out of order → 409, someone else's → 404
@@ -172,6 +180,21 @@ describe('technician workflow, SOS and income', () => {
       expect(inc.json().balanceFen).toBe(ledger.rows[0]!.sum);
     }
     expect((await call('GET', a, 'technician/income?period=year', tok.techA)).json().fields[0].field).toBe('period');
+  });
+
+  it('到付: the list says what cash to collect until the technician confirms it', async () => {
+    const c = await orderCustomer(f, t.app, a);
+    // the day after tomorrow: the other tests book these technicians tomorrow
+    const startAt = new Date(Date.parse(tomorrowAt(10)) + 86_400_000).toISOString();
+    const cash = await bookOrder(t.app, storeA, c, { paymentMethod: 'on_arrival', technicianId: ids.techA!, startAt });
+    const due = async (token: string | undefined, id: string) =>
+      ((await call('GET', a, 'technician/orders', token)).json() as { id: string; cashDueFen: number }[]).find(
+        (o) => o.id === id,
+      )!.cashDueFen;
+    expect(await due(tok.techA, cash.id)).toBe(cash.totalFen);
+    const collected = await call('POST', a, `orders/${cash.id}/cash-collected`, tok.techA);
+    expect(collected.statusCode, collected.body).toBe(200);
+    expect(await due(tok.techA, cash.id)).toBe(0);
   });
 
   it('withdrawals: above the balance → 400 amountFen; approve → paid posts the payout; reject frees the amount', async () => {

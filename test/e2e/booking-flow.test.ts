@@ -1,6 +1,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newPhone } from '../support/auth-client';
+import { orderCustomer, tomorrowAt } from '../support/order-fixtures';
+import { bookOrder } from '../support/payment-fixtures';
 import { type DemoStore, type WebHarness, eventually, shot, signIn, startWebHarness } from './support/web-harness';
 
 /** Tomorrow's date in the store's zone, as the booking page labels its day buttons. */
@@ -167,6 +169,34 @@ describe('H5 full flow: a customer books and pays with the sandbox and follows t
     await techPage.getByTestId('withdraw').click();
     await eventually(() => techPage.getByTestId('withdrawal').first().textContent()).toContain('待审核');
     expect(sent).toEqual([`/t/${a.tenant.slug}/api/technician/withdrawals`]);
+  });
+
+  it('到付: at the door the technician confirms the cash with one tap; the order is paid and the button goes', async () => {
+    const c = await orderCustomer(h.f, h.t.app, a.tenant);
+    // the day after tomorrow, clear of the order above
+    const startAt = new Date(Date.parse(tomorrowAt(15)) + 86_400_000).toISOString();
+    const cash = await bookOrder(h.t.app, a, c, {
+      paymentMethod: 'on_arrival',
+      technicianId: a.technician.id,
+      startAt,
+    });
+    for (const event of ['accept', 'depart', 'arrive']) {
+      const r = await h.t.app.inject({
+        method: 'POST',
+        url: `/t/${a.tenant.slug}/api/orders/${cash.id}/transitions`,
+        headers: { authorization: `Bearer ${staffToken}` },
+        payload: { event },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+    }
+    await techPage.goto(`${h.url}/t/${a.tenant.slug}/tech/orders`);
+    const button = techPage.getByTestId('tech-cash');
+    await eventually(() => button.textContent()).toContain(`¥${(cash.totalFen / 100).toFixed(2)}`);
+    expect(await button.count()).toBe(1); // the sandbox-paid order above owes nothing
+    await button.click();
+    await eventually(() => button.count()).toBe(0);
+    const row = await h.f.query<{ paid_fen: number }>(`SELECT paid_fen FROM orders WHERE id = $1`, [cash.id]);
+    expect(row.rows[0]!.paid_fen).toBe(cash.totalFen);
   });
 
   it('the customer leaves a review; the order becomes reviewed and the review shows on the technician profile', async () => {

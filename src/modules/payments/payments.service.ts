@@ -54,7 +54,7 @@ export type PayPlan =
     };
 
 /** Statuses in which a pay-on-arrival order's cash can be collected (the technician is there or was). */
-const COLLECTABLE = ['assigned', 'accepted', 'departed', 'arrived', 'in_service', 'completed'];
+export const CASH_COLLECTABLE = ['assigned', 'accepted', 'departed', 'arrived', 'in_service', 'completed'];
 
 @Injectable()
 export class PaymentsService {
@@ -278,7 +278,7 @@ export class PaymentsService {
       const previous = await this.repo.succeededChargeOf(order.id);
       if (previous) return paymentView(previous);
     }
-    if (!COLLECTABLE.includes(order.status) || !order.technicianId) {
+    if (!CASH_COLLECTABLE.includes(order.status) || !order.technicianId) {
       throw new ConflictException({
         code: 'ORDER_NOT_COLLECTABLE',
         message: `an order in status ${order.status} cannot be collected`,

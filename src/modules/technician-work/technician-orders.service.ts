@@ -8,6 +8,7 @@ import { TenantContext } from '../../platform/database/tenant-context';
 import { orderActorOf } from '../orders/order-actor';
 import type { OrderEventName } from '../orders/order-state';
 import { OrderTransitions } from '../orders/order-transitions.service';
+import { CASH_COLLECTABLE } from '../payments/payments.service';
 import { ORDER_ADDRESS_AAD, type AddressSnapshot } from '../orders/order-view';
 import type { TechnicianOrderView } from './dto/technician-work.dto';
 import { insideGeofence } from './geofence';
@@ -79,6 +80,8 @@ export class TechnicianOrdersService {
       serviceName: o.serviceName,
       startAt: o.startAt,
       endAt: o.endAt,
+      cashDueFen:
+        o.paymentMethod === 'on_arrival' && o.paidAt === null && CASH_COLLECTABLE.includes(o.status) ? o.totalFen : 0,
     };
     if (!ACTIVE.includes(o.status)) return base;
     const a = JSON.parse(

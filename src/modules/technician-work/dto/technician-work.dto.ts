@@ -104,6 +104,11 @@ export class TechnicianOrderView {
   @ApiProperty() serviceName!: string;
   @ApiProperty() startAt!: Date;
   @ApiProperty() endAt!: Date;
+  @ApiProperty({
+    description:
+      '到付: the cash to collect from the customer (POST /api/orders/{id}/cash-collected), 0 when none is due',
+  })
+  cashDueFen!: number;
   @ApiPropertyOptional({ description: 'only while the order is active (assigned … in_service)' })
   address?: {
     contactName: string;
