@@ -60,6 +60,73 @@ describe('TenantContext', () => {
     expect(await countAudit('ctx.rollback')).toBe(0);
   });
 
+  it('before-commit hooks run after the work, in its transaction, on every runner; a failing one rolls it all back', async () => {
+    const audit = (action: string) =>
+      ctx.query(`INSERT INTO audit_events (tenant_id, actor_type, action) VALUES ($1, 'system', $2)`, [
+        ctx.tenantId(),
+        action,
+      ]);
+    for (const [name, runner] of [
+      ['run', (w: () => Promise<void>) => ctx.run(a.id, w)],
+      ['runSql', (w: () => Promise<void>) => ctx.runSql(a.id, w)],
+    ] as const) {
+      const seen: string[] = [];
+      await runner(async () => {
+        ctx.beforeCommit(async () => {
+          seen.push('hook');
+          await audit(`ctx.before.${name}`);
+          expect(await countAudit(`ctx.before.${name}`)).toBe(0); // not committed yet
+          // a hook may register another, and after-commit work
+          ctx.beforeCommit(() => seen.push('second hook'));
+          await ctx.afterCommit(() => seen.push('after commit'));
+        });
+        seen.push('work');
+      });
+      expect(seen).toEqual(['work', 'hook', 'second hook', 'after commit']);
+      expect(await countAudit(`ctx.before.${name}`)).toBe(1);
+
+      let after = false;
+      await expect(
+        runner(async () => {
+          await audit(`ctx.before.fail.${name}`);
+          await ctx.afterCommit(() => (after = true));
+          ctx.beforeCommit(() => Promise.reject(new Error('flush failed')));
+        }),
+      ).rejects.toThrow('flush failed');
+      expect(after).toBe(false);
+      expect(await countAudit(`ctx.before.fail.${name}`)).toBe(0);
+    }
+    // a nested run() shares the outer unit of work's hooks and unit-local values
+    const key = Symbol('k');
+    const order: string[] = [];
+    await ctx.run(a.id, async () => {
+      const outer = ctx.unitLocal(key, () => ['outer']);
+      await ctx.run(a.id, async () => {
+        expect(ctx.unitLocal(key, () => ['inner'])).toBe(outer);
+        ctx.beforeCommit(() => order.push('inner hook'));
+      });
+      order.push('outer work');
+    });
+    expect(order).toEqual(['outer work', 'inner hook']);
+    // no unit of work: nothing to hold them
+    expect(ctx.beforeCommit(() => undefined)).toBe(false);
+    expect(ctx.unitLocal(key, () => 1)).toBeNull();
+  });
+
+  it('runSqlElseRun drops the discarded attempt’s before-commit hooks and unit-local values', async () => {
+    const key = Symbol('k');
+    const hooks: string[] = [];
+    let attempt = 0;
+    await ctx.runSqlElseRun(a.id, async () => {
+      attempt++;
+      const local = ctx.unitLocal(key, () => [] as number[])!;
+      local.push(attempt);
+      ctx.beforeCommit(() => hooks.push(`attempt ${attempt}: ${local.join(',')}`));
+      if (ctx.isSql()) ctx.db(); // asks for Prisma: this attempt is discarded
+    });
+    expect(hooks).toEqual(['attempt 2: 2']);
+  });
+
   it('joins an open unit of work for the same store and refuses to switch stores inside it', async () => {
     await ctx.run(a.id, async (outer) => {
       await ctx.run(a.id, async (inner) => expect(inner).toBe(outer));

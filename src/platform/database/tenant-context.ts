@@ -12,6 +12,10 @@ interface Scope {
   /** … a raw pg connection inside BEGIN (runSql). */
   readonly sql?: pg.PoolClient;
   readonly afterCommit: Array<() => Promise<unknown> | unknown>;
+  /** Run in the transaction right before COMMIT, after the work returned (beforeCommit). */
+  readonly beforeCommit: Array<() => Promise<unknown> | unknown>;
+  /** Values that live and die with this unit of work (unitLocal). */
+  readonly locals: Map<symbol, unknown>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -74,7 +78,8 @@ export class TenantContext {
     const afterCommit: Scope['afterCommit'] = [];
     const result = await this.prisma.$transaction(async (db) => {
       await db.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
-      return this.als.run({ tenantId, db, afterCommit }, () => work(db));
+      const scope: Scope = { tenantId, db, afterCommit, beforeCommit: [], locals: new Map() };
+      return this.als.run(scope, () => this.workThenBeforeCommit(() => work(db)));
     });
     await this.runAfterCommit(tenantId, afterCommit);
     return result;
@@ -94,7 +99,14 @@ export class TenantContext {
     try {
       // The id is a validated uuid, so inlining it is safe; a simple query may hold two statements.
       await client.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)`);
-      result = await this.als.run({ tenantId, sql: client, afterCommit }, () => work(client));
+      const scope: Scope = {
+        tenantId,
+        sql: client,
+        afterCommit,
+        beforeCommit: [],
+        locals: new Map(),
+      };
+      result = await this.als.run(scope, () => this.workThenBeforeCommit(() => work(client)));
       await client.query('COMMIT');
     } catch (e) {
       const broken = await client.query('ROLLBACK').then(
@@ -141,6 +153,14 @@ export class TenantContext {
     return results[1]!.rows;
   }
 
+  /** The work, then the before-commit hooks it registered (in order; a hook may add more). */
+  private async workThenBeforeCommit<T>(work: () => Promise<T>): Promise<T> {
+    const result = await work();
+    const hooks = this.als.getStore()!.beforeCommit;
+    for (let i = 0; i < hooks.length; i++) await hooks[i]!();
+    return result;
+  }
+
   private async runAfterCommit(tenantId: string, afterCommit: Scope['afterCommit']): Promise<void> {
     // Outside the transaction's async context, so hooks cannot touch the finished transaction.
     await this.als.exit(async () => {
@@ -162,6 +182,31 @@ export class TenantContext {
     const scope = this.als.getStore();
     if (scope) scope.afterCommit.push(hook);
     else await hook();
+  }
+
+  /**
+   * Runs `hook` at the end of the current unit of work, inside its transaction right before the
+   * COMMIT (once the work has returned): what it writes commits or rolls back with the work, and
+   * a hook that fails fails the unit of work. For work gathered along the way and written once
+   * (see unitLocal). Returns false, registering nothing, outside a unit of work.
+   */
+  beforeCommit(hook: () => Promise<unknown> | unknown): boolean {
+    const scope = this.als.getStore();
+    if (!scope) return false;
+    scope.beforeCommit.push(hook);
+    return true;
+  }
+
+  /**
+   * The current unit of work's value for `key`, made by `open` on its first use there; null
+   * outside a unit of work. It lives and dies with that unit of work: a rolled-back or discarded
+   * attempt (runSqlElseRun) takes it along, a nested run() shares the outer one's.
+   */
+  unitLocal<T>(key: symbol, open: () => T): T | null {
+    const scope = this.als.getStore();
+    if (!scope) return null;
+    if (!scope.locals.has(key)) scope.locals.set(key, open());
+    return scope.locals.get(key) as T;
   }
 
   /** The transaction client of the current unit of work. */
@@ -210,8 +255,9 @@ export class TenantContext {
   /**
    * For work that is usually plain SQL but may, in rarer cases, reach code that needs Prisma:
    * tries it in runSql(); if it asks for db(), that attempt rolls back (nothing committed, its
-   * after-commit hooks dropped) and the whole work runs again in run(). The work must therefore
-   * be safe to start over — no side effects outside the database except through afterCommit.
+   * before- and after-commit hooks and unit-local values dropped) and the whole work runs again in
+   * run(). The work must therefore be safe to start over — no side effects outside the database
+   * except through afterCommit.
    */
   async runSqlElseRun<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
     try {
