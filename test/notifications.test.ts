@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { OrdersPaymentPort } from '../src/modules/orders/orders-payment.port';
 import { NotificationService } from '../src/modules/notifications/notification.service';
+import { NotificationsRepository } from '../src/modules/notifications/notifications.repository';
 import { FieldCipher } from '../src/platform/crypto/field-cipher';
 import { TenantContext } from '../src/platform/database/tenant-context';
+import { RealtimeHub } from '../src/platform/realtime/realtime-hub';
 import { SMS_PROVIDER, type SmsProvider } from '../src/platform/sms/sms-provider';
 import { Factory, type TestTenant } from './support/factories';
 import { orderCustomer, orderStore, orderTechnician, tomorrowAt, type OrderStore } from './support/order-fixtures';
@@ -154,9 +156,38 @@ describe('notification centre and delivery', () => {
     });
     expect(o.statusCode, o.body).toBe(201);
     const order = o.json<{ id: string; orderNo: string; totalFen: number }>();
-    await inStore(a, () =>
-      t.app.get(OrdersPaymentPort).markPaid(order.id, { paymentId: 'n1', amountFen: order.totalFen }),
-    );
+    // Both changes (paid, then assigned) notify as one batch: one lookup, one insert, one pipeline.
+    const repo = t.app.get(NotificationsRepository);
+    const lookups = vi.spyOn(repo, 'contacts');
+    const inserts = vi.spyOn(repo, 'insertMany');
+    const publishAll = vi.spyOn(t.app.get(RealtimeHub), 'publishAll');
+    try {
+      await inStore(a, async () => {
+        await t.app.get(OrdersPaymentPort).markPaid(order.id, { paymentId: 'n1', amountFen: order.totalFen });
+        expect(inserts).not.toHaveBeenCalled(); // written at the end of the unit of work
+      });
+      expect(lookups).toHaveBeenCalledTimes(1);
+      expect(inserts).toHaveBeenCalledTimes(1);
+      const ours = publishAll.mock.calls.filter(([tenantId]) => tenantId === a.id);
+      expect(ours).toHaveLength(1);
+      const pushed = ours[0]![1].map(({ topic, event }) => {
+        const data = event.data as { event?: string; template?: string };
+        return `${topic.split(':')[0]} ${event.type} ${data.event ?? data.template}`;
+      });
+      const staffNewOrder = ['staff', 'staff'].map((s) => `${s} notification staff.new_order`);
+      expect(pushed).toEqual([
+        ...['customer', 'order', 'staff', 'technician'].map((s) => `${s} order.status pay`),
+        'customer notification order.paid',
+        ...staffNewOrder,
+        ...['customer', 'order', 'staff', 'technician'].map((s) => `${s} order.status assign`),
+        'customer notification order.assigned',
+        'technician notification order.new_assignment',
+      ]);
+    } finally {
+      lookups.mockRestore();
+      inserts.mockRestore();
+      publishAll.mockRestore();
+    }
 
     const list = await call('GET', a, 'notifications', c.token);
     expect(list.statusCode, list.body).toBe(200);

@@ -3,7 +3,7 @@ import type { Notification, Prisma } from '../../generated/prisma/client';
 import { TenantContext } from '../../platform/database/tenant-context';
 import { escapeHtml } from '../../platform/mail/mail-templates';
 import { JobQueue } from '../../platform/queue/job-queue';
-import { RealtimeHub, type RealtimeEvent } from '../../platform/realtime/realtime-hub';
+import { RealtimeHub, type RealtimeEvent, type Topic } from '../../platform/realtime/realtime-hub';
 import { type NotificationChannel, type Recipient, personalTopic } from './notification-recipient';
 import {
   notificationLocale,
@@ -24,6 +24,30 @@ export interface NotifyRequest<N extends NotificationTemplateName> {
 
 /** A notice for one recipient, or for every active staff member of the store. */
 export type AnyNotice = Omit<NotifyRequest<NotificationTemplateName>, 'recipient'> & { recipient: Recipient | 'staff' };
+
+/** The notices of one call, given what customers call the named technician (null: unknown yet). */
+export type NoticeBuilder = (technicianName: string | null) => readonly AnyNotice[];
+
+/** A live event for one topic of the current store. */
+export type LivePush = { topic: Topic; event: RealtimeEvent };
+
+type Target = { recipient: Recipient; contact: RecipientContact };
+type Delivery = { targets: Target[]; req: Omit<NotifyRequest<NotificationTemplateName>, 'recipient'> };
+
+/** One notifyAtCommit call, waiting for the end of its unit of work. */
+interface PendingCall {
+  technicianId: string | null;
+  build: NoticeBuilder;
+  live: readonly LivePush[];
+}
+
+/** A unit of work's notifyAtCommit calls, and the pushes their flush made, sent after the commit. */
+interface PendingNotices {
+  calls: PendingCall[];
+  pushes: LivePush[];
+}
+
+const PENDING_NOTICES = Symbol('pending notices');
 
 /**
  * The one way to tell someone something. Inside the caller's unit of work it writes the in-app
@@ -69,49 +93,104 @@ export class NotificationService {
    * statement as the recipients' contacts. `build` is called with null to learn the recipients,
    * then with the name for the notices written — the recipients must not depend on the name.
    */
-  async notifyAllNaming(
-    technicianId: string | null,
-    build: (technicianName: string | null) => readonly AnyNotice[],
-  ): Promise<Notification[]> {
+  async notifyAllNaming(technicianId: string | null, build: NoticeBuilder): Promise<Notification[]> {
     const unnamed = build(null);
     if (unnamed.length === 0) return [];
-    const direct = unnamed.flatMap((n) => (n.recipient === 'staff' ? [] : [n.recipient]));
-    const { contacts: found, technicianLabel } = await this.repo.contacts(
-      direct,
+    const { contacts, technicianLabels } = await this.repo.contacts(
+      recipientsOf(unnamed),
       unnamed.some((n) => n.recipient === 'staff'),
-      technicianId,
+      technicianId ? [technicianId] : [],
     );
-    const notices = technicianId ? build(technicianLabel) : unnamed;
-    const key = (r: Recipient) => `${r.type}:${r.id}`;
-    const byKey = new Map(found.map((f) => [key(f.recipient), f]));
-    const staff = found.filter((f) => f.recipient.type === 'staff');
-    return this.deliverAll(
-      notices.map((n) => {
-        const { recipient, ...req } = n;
-        const targets = recipient === 'staff' ? staff : [byKey.get(key(recipient))].filter((t) => t !== undefined);
-        return { targets, req };
-      }),
+    const notices = technicianId ? build(technicianLabels.get(technicianId) ?? null) : unnamed;
+    return this.deliverNow(deliveries(notices, contacts));
+  }
+
+  /**
+   * notifyAllNaming with `live` events, for the end of the unit of work: every call of one unit of
+   * work is written together in its transaction right before the COMMIT — one contact lookup, one
+   * insert — and all their pushes (each call's `live` events, then its notices', in call order)
+   * go out after the commit as one Redis pipeline. Outside a unit of work it is sent at once.
+   */
+  async notifyAtCommit(
+    technicianId: string | null,
+    build: NoticeBuilder,
+    live: readonly LivePush[] = [],
+  ): Promise<void> {
+    const call: PendingCall = { technicianId, build, live };
+    const pending = this.tenantContext.unitLocal(PENDING_NOTICES, () => this.openPending());
+    if (!pending) {
+      const now: PendingNotices = { calls: [call], pushes: [] };
+      await this.writePending(now);
+      await this.hub.publishAll(this.tenantContext.tenantId(), now.pushes);
+      return;
+    }
+    // Flushed once the work is done; again should a later before-commit hook notify too.
+    if (pending.calls.push(call) === 1) this.tenantContext.beforeCommit(() => this.writePending(pending));
+  }
+
+  private openPending(): PendingNotices {
+    const tenantId = this.tenantContext.tenantId();
+    const pending: PendingNotices = { calls: [], pushes: [] };
+    // Registered with the first call, so the pipeline keeps its place among the after-commit work
+    // (ahead of work registered after that call, as the first change's own publish would be).
+    void this.tenantContext.afterCommit(() => this.hub.publishAll(tenantId, pending.pushes));
+    return pending;
+  }
+
+  /** Writes the waiting calls' notices in one go and lines up their pushes (in call order). */
+  private async writePending(pending: PendingNotices): Promise<void> {
+    const calls = pending.calls.splice(0);
+    const unnamed = calls.map((c) => c.build(null));
+    const all = unnamed.flat();
+    let found: Target[] = [];
+    let labels = new Map<string, string | null>();
+    if (all.length > 0) {
+      const named = calls.flatMap((c, i) => (c.technicianId && unnamed[i]!.length > 0 ? [c.technicianId] : []));
+      const r = await this.repo.contacts(
+        recipientsOf(all),
+        all.some((n) => n.recipient === 'staff'),
+        [...new Set(named)],
+      );
+      found = r.contacts;
+      labels = r.technicianLabels;
+    }
+    const perCall = calls.map((c, i) =>
+      deliveries(c.technicianId ? c.build(labels.get(c.technicianId) ?? null) : unnamed[i]!, found),
     );
+    const { pushes } = await this.deliverAll(perCall.flat());
+    let k = 0;
+    for (const [i, call] of calls.entries()) {
+      const n = perCall[i]!.length;
+      pending.pushes.push(...call.live, ...pushes.slice(k, k + n).flat());
+      k += n;
+    }
   }
 
   private deliver<N extends NotificationTemplateName>(
-    targets: Array<{ recipient: Recipient; contact: RecipientContact }>,
+    targets: Target[],
     req: Omit<NotifyRequest<N>, 'recipient'>,
   ): Promise<Notification[]> {
-    return this.deliverAll([{ targets, req }]);
+    return this.deliverNow([{ targets, req }]);
   }
 
-  private async deliverAll(
-    batches: Array<{
-      targets: Array<{ recipient: Recipient; contact: RecipientContact }>;
-      req: Omit<NotifyRequest<NotificationTemplateName>, 'recipient'>;
-    }>,
-  ): Promise<Notification[]> {
-    if (batches.every((b) => b.targets.length === 0)) return [];
+  /** deliverAll, its pushes published (after the commit, inside a unit of work). */
+  private async deliverNow(batches: Delivery[]): Promise<Notification[]> {
+    const { rows, pushes } = await this.deliverAll(batches);
+    if (rows.length > 0) await this.hub.publishAll(this.tenantContext.tenantId(), pushes.flat());
+    return rows;
+  }
+
+  /**
+   * Writes the rows (one insert) and queues their e-mails and texts (after the commit); returns
+   * the rows and, per batch, the live pushes of its rows, for the caller to publish.
+   */
+  private async deliverAll(batches: Delivery[]): Promise<{ rows: Notification[]; pushes: LivePush[][] }> {
+    const pushes: LivePush[][] = batches.map(() => []);
+    if (batches.every((b) => b.targets.length === 0)) return { rows: [], pushes };
     const tenantId = this.tenantContext.tenantId();
     const store = await this.repo.store();
     const locale = notificationLocale(store?.locale);
-    const plans = batches.flatMap(({ targets, req }) => {
+    const plans = batches.flatMap(({ targets, req }, batch) => {
       const { title, body } = renderNotification(req.template, locale, req.params);
       return targets.map(({ recipient, contact }) => {
         const email = req.channels.includes('email') && contact.email ? contact.email : null;
@@ -121,7 +200,7 @@ export class NotificationService {
           ...(email ? ['email' as const] : []),
           ...(sms ? ['sms' as const] : []),
         ];
-        return { req, title, body, recipient, email, sms, channels };
+        return { batch, req, title, body, recipient, email, sms, channels };
       });
     });
     const rows = await this.repo.insertMany(
@@ -137,10 +216,9 @@ export class NotificationService {
         orderId: p.req.orderId ?? null,
       })),
     );
-    // Queueing and publishing wait for the commit (after-commit hooks): no database time here.
-    const pushes: Array<{ topic: string; event: RealtimeEvent }> = [];
+    // Queueing (and the caller's publishing) wait for the commit (after-commit hooks).
     for (const [k, row] of rows.entries()) {
-      const { req, title, body, ...p } = plans[k]!;
+      const { batch, req, title, body, ...p } = plans[k]!;
       if (p.email) {
         await this.jobs.enqueue('mail.send', {
           to: p.email,
@@ -152,7 +230,7 @@ export class NotificationService {
       }
       if (p.sms) await this.jobs.enqueue('notification.sms', { tenantId, notificationId: row.id });
       if (req.channels.includes('in_app')) {
-        pushes.push({
+        pushes[batch]!.push({
           topic: personalTopic(p.recipient),
           event: {
             type: 'notification',
@@ -168,7 +246,23 @@ export class NotificationService {
         });
       }
     }
-    await this.hub.publishAll(tenantId, pushes);
-    return rows;
+    return { rows, pushes };
   }
+}
+
+/** The individual recipients of some notices (duplicates are fine: the lookup reads each once). */
+function recipientsOf(notices: readonly AnyNotice[]): Recipient[] {
+  return notices.flatMap((n) => (n.recipient === 'staff' ? [] : [n.recipient]));
+}
+
+/** Each notice with the contacts of whom it reaches (a missing recipient reaches nobody). */
+function deliveries(notices: readonly AnyNotice[], found: readonly Target[]): Delivery[] {
+  const key = (r: Recipient) => `${r.type}:${r.id}`;
+  const byKey = new Map(found.map((f) => [key(f.recipient), f]));
+  const staff = found.filter((f) => f.recipient.type === 'staff');
+  return notices.map((n) => {
+    const { recipient, ...req } = n;
+    const targets = recipient === 'staff' ? staff : [byKey.get(key(recipient))].filter((t) => t !== undefined);
+    return { targets, req };
+  });
 }

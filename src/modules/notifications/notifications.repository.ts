@@ -103,13 +103,17 @@ export class NotificationsRepository {
   /**
    * The contacts of several recipients, and of every active staff member when `allStaff`, in one
    * statement (either unit of work). Unknown or disabled recipients are simply absent. With
-   * `labelOf`, the same statement reads what customers call that technician (technicianLabel).
+   * `labelsOf`, the same statement reads what customers call those technicians (by id; an
+   * unknown one is absent).
    */
   async contacts(
     recipients: readonly Recipient[],
     allStaff: boolean,
-    labelOf: string | null = null,
-  ): Promise<{ contacts: Array<{ recipient: Recipient; contact: RecipientContact }>; technicianLabel: string | null }> {
+    labelsOf: readonly string[] = [],
+  ): Promise<{
+    contacts: Array<{ recipient: Recipient; contact: RecipientContact }>;
+    technicianLabels: Map<string, string | null>;
+  }> {
     const ids = (type: Recipient['type']) => recipients.filter((r) => r.type === type).map((r) => r.id);
     const rows = await this.tenantContext.query<{
       type: Recipient['type'] | 'label';
@@ -128,12 +132,12 @@ export class NotificationsRepository {
        SELECT 'staff', id, email, phone_enc, NULL, NULL FROM staff_accounts
         WHERE tenant_id = $1 AND disabled_at IS NULL AND ($4::boolean OR id = ANY($5::uuid[]))
        UNION ALL
-       SELECT 'label', id, NULL, NULL, display_name, name FROM technicians WHERE tenant_id = $1 AND id = $6::uuid
+       SELECT 'label', id, NULL, NULL, display_name, name FROM technicians
+        WHERE tenant_id = $1 AND id = ANY($6::uuid[])
        ORDER BY 1, 2`,
-      [this.tenantId, ids('customer'), ids('technician'), allStaff, ids('staff'), labelOf],
+      [this.tenantId, ids('customer'), ids('technician'), allStaff, ids('staff'), [...labelsOf]],
     );
     const table = { customer: 'customers', technician: 'technicians', staff: 'staff_accounts' } as const;
-    const label = rows.find((r) => r.type === 'label');
     return {
       contacts: rows.flatMap((r) =>
         r.type === 'label'
@@ -145,7 +149,7 @@ export class NotificationsRepository {
               },
             ],
       ),
-      technicianLabel: label ? technicianLabel(label) : null,
+      technicianLabels: new Map(rows.flatMap((r) => (r.type === 'label' ? [[r.id, technicianLabel(r)] as const] : []))),
     };
   }
 

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Order } from '../../generated/prisma/client';
-import { TenantContext } from '../../platform/database/tenant-context';
-import { RealtimeHub } from '../../platform/realtime/realtime-hub';
-import { NotificationService } from './notification.service';
+import { NotificationService, type NoticeBuilder } from './notification.service';
 import { EVENTS_NAMING_TECHNICIAN, planOrderNotices, type OrderChange } from './order-notice-plan';
 import { NotificationsRepository } from './notifications.repository';
 
@@ -18,23 +16,30 @@ export interface OrderStatusEvent {
   to: string;
 }
 
+/** An order change's notices: whom they name, and how to build them given that name. */
+interface ChangeNotices {
+  technicianId: string | null;
+  build: NoticeBuilder;
+}
+
+const NO_NOTICES: NoticeBuilder = () => [];
+
 /**
  * Called by OrderTransitions.apply right after it wrote the order event, inside the same unit
  * of work: publishes `order.status` to the customer, the order, the store's staff and the
- * assigned technician (delivered only after the commit), and writes the notifications the
- * change calls for (order-notice-plan.ts).
+ * assigned technician and writes the notifications the change calls for (order-notice-plan.ts).
+ * Both wait for the end of the unit of work (NotificationService.notifyAtCommit), so the changes
+ * of one unit of work (paid, then assigned) are written as one batch before its COMMIT and
+ * pushed as one pipeline after it.
  */
 @Injectable()
 export class OrderStatusBroadcaster {
   constructor(
-    private readonly hub: RealtimeHub,
-    private readonly tenantContext: TenantContext,
     private readonly notifications: NotificationService,
     private readonly repo: NotificationsRepository,
   ) {}
 
   async changed(order: Order, change: OrderChange): Promise<void> {
-    const tenantId = this.tenantContext.tenantId();
     const data: OrderStatusEvent = {
       orderId: order.id,
       orderNo: order.orderNo,
@@ -47,19 +52,33 @@ export class OrderStatusBroadcaster {
     // past payment (unpaid timeout) was never theirs to see.
     const neverPaid = change.from === 'pending_payment' && change.to === 'cancelled';
     if (order.technicianId && !neverPaid) topics.push(`technician:${order.technicianId}`);
-    await this.hub.publishAll(
-      tenantId,
+    const notices = await this.notices(order, change);
+    await this.notifications.notifyAtCommit(
+      notices?.technicianId ?? null,
+      notices?.build ?? NO_NOTICES,
       topics.map((topic) => ({ topic, event: { type: 'order.status', data } })),
     );
-    await this.notifyChange(order, change);
   }
 
   /**
-   * The notifications a change calls for, without the live event. With `onceSince` (when the
-   * change happened) nothing is written if those notices of the order were already written since
-   * — for a change recorded elsewhere whose notices a job sends, and may send again on a replay.
+   * The notifications a change calls for, without the live event, written at once. With
+   * `onceSince` (when the change happened) nothing is written if those notices of the order were
+   * already written since — for a change recorded elsewhere whose notices a job sends, and may
+   * send again on a replay.
    */
   async notifyChange(order: Order, change: OrderChange, onceSince?: Date): Promise<void> {
+    const notices = await this.notices(order, change);
+    if (!notices) return;
+    if (onceSince) {
+      // the templates (and recipients) of a change do not depend on the technician's name
+      const templates = notices.build(null).map((n) => n.template);
+      if (await this.repo.orderNoticeWrittenSince(order.id, templates, onceSince)) return;
+    }
+    await this.notifications.notifyAllNaming(notices.technicianId, notices.build);
+  }
+
+  /** null when the change notifies nobody (most do not: then no lookups at all). */
+  private async notices(order: Order, change: OrderChange): Promise<ChangeNotices | null> {
     const facts = {
       orderNo: order.orderNo,
       customerId: order.customerId,
@@ -70,24 +89,20 @@ export class OrderStatusBroadcaster {
       timeZone: 'Asia/Shanghai',
       refundedFen: order.refundedFen,
     };
-    // Most transitions notify nobody: then no lookups at all inside the caller's transaction.
-    if (planOrderNotices(change, facts).length === 0) return;
+    if (planOrderNotices(change, facts).length === 0) return null;
     facts.timeZone = (await this.repo.store())?.timezone ?? facts.timeZone;
-    if (onceSince) {
-      // the templates (and recipients) of a change do not depend on the technician's name
-      const templates = planOrderNotices(change, facts).map((n) => n.template);
-      if (await this.repo.orderNoticeWrittenSince(order.id, templates, onceSince)) return;
-    }
     // The technician's name, where the notices use it, comes with the recipients' contacts.
     const named = order.technicianId && EVENTS_NAMING_TECHNICIAN.has(change.event) ? order.technicianId : null;
-    await this.notifications.notifyAllNaming(named, (technicianName) =>
-      planOrderNotices(change, { ...facts, technicianName }).map((notice) => ({
-        recipient: notice.to,
-        template: notice.template,
-        params: notice.params,
-        channels: notice.channels,
-        orderId: order.id,
-      })),
-    );
+    return {
+      technicianId: named,
+      build: (technicianName) =>
+        planOrderNotices(change, { ...facts, technicianName }).map((notice) => ({
+          recipient: notice.to,
+          template: notice.template,
+          params: notice.params,
+          channels: notice.channels,
+          orderId: order.id,
+        })),
+    };
   }
 }
