@@ -5,6 +5,7 @@ import { TenantContext } from '../src/platform/database/tenant-context';
 import { createTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { Factory, type TestTenant } from './support/factories';
+import { StatementRecorder } from './support/statement-recorder';
 
 describe('TenantContext', () => {
   let db: TestDatabase;
@@ -125,6 +126,42 @@ describe('TenantContext', () => {
       if (ctx.isSql()) ctx.db(); // asks for Prisma: this attempt is discarded
     });
     expect(hooks).toEqual(['attempt 2: 2']);
+  });
+
+  it('runSql takes an advisory lock in its opening message, held until the commit; keys are checked int64s', async () => {
+    const key = -(2n ** 63n) + 12345n; // the most negative end of the range works too
+    const tryLock = async () =>
+      (await observer.query(`SELECT pg_try_advisory_lock($1::bigint) AS ok`, [key.toString()])).rows[0].ok as boolean;
+    const recorder = new StatementRecorder();
+    recorder.install();
+    let held = false;
+    let sent: string[];
+    try {
+      ({ sql: sent } = await recorder.measure(() =>
+        ctx.runSql(
+          a.id,
+          async () => {
+            expect(ctx.holdsAdvisoryLock(key)).toBe(true);
+            expect(ctx.holdsAdvisoryLock(key + 1n)).toBe(false);
+            held = !(await tryLock());
+          },
+          { advisoryLock: key },
+        ),
+      ));
+    } finally {
+      recorder.restore();
+    }
+    expect(held).toBe(true);
+    expect(sent[0]).toBe(
+      `BEGIN; SELECT set_config('app.tenant_id', '${a.id}', true); SELECT pg_advisory_xact_lock(${key})`,
+    );
+    // released with the transaction
+    expect(await tryLock()).toBe(true);
+    await observer.query(`SELECT pg_advisory_unlock($1::bigint)`, [key.toString()]);
+    expect(ctx.holdsAdvisoryLock(key)).toBe(false);
+    for (const bad of [2n ** 63n, -(2n ** 63n) - 1n, 42 as unknown as bigint, '1; DROP TABLE x' as unknown as bigint]) {
+      await expect(ctx.runSql(a.id, async () => undefined, { advisoryLock: bad })).rejects.toThrow(/advisory lock key/);
+    }
   });
 
   it('joins an open unit of work for the same store and refuses to switch stores inside it', async () => {

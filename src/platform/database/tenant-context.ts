@@ -16,7 +16,21 @@ interface Scope {
   readonly beforeCommit: Array<() => Promise<unknown> | unknown>;
   /** Values that live and die with this unit of work (unitLocal). */
   readonly locals: Map<symbol, unknown>;
+  /** The advisory lock the opening message of runSql took for the work, if asked to. */
+  readonly advisoryLock?: bigint;
 }
+
+/** runSql options. */
+export interface RunSqlOptions {
+  /**
+   * A transaction-level advisory lock (`pg_advisory_xact_lock(key)`) taken by the opening
+   * message itself, so the work starts holding it without a round trip of its own.
+   */
+  advisoryLock?: bigint;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -35,6 +49,16 @@ function statementName(text: string): string | undefined {
     statementNames.set(text, name);
   }
   return name;
+}
+
+/** A signed 64-bit integer as SQL text: only digits and a leading '-' can come out. */
+function int64Literal(key: bigint): string {
+  if (typeof key !== 'bigint' || key < INT64_MIN || key > INT64_MAX) {
+    throw new Error(`advisory lock key must be a signed 64-bit bigint: ${String(key)}`);
+  }
+  const text = key.toString();
+  if (!/^-?\d{1,19}$/.test(text)) throw new Error(`advisory lock key renders as ${JSON.stringify(text)}`);
+  return text;
 }
 
 /** Prisma (db()) was asked for inside a runSql unit of work. */
@@ -88,23 +112,28 @@ export class TenantContext {
   /**
    * The same unit of work on a plain pg connection, for hot read paths where Prisma's interactive
    * transaction costs more than the query: `BEGIN` and the transaction-local tenant setting go in
-   * one round trip, RLS applies exactly as in run(). Repositories use sql() inside it.
+   * one round trip, RLS applies exactly as in run(). Repositories use sql() inside it. With
+   * `advisoryLock`, that same message also takes the lock (holdsAdvisoryLock tells the work).
    */
-  async runSql<T>(tenantId: string, work: (sql: pg.PoolClient) => Promise<T>): Promise<T> {
+  async runSql<T>(tenantId: string, work: (sql: pg.PoolClient) => Promise<T>, opts: RunSqlOptions = {}): Promise<T> {
     if (!UUID.test(tenantId)) throw new Error(`invalid tenant id: ${JSON.stringify(tenantId)}`);
     if (this.als.getStore()) throw new Error('runSql cannot be nested in another unit of work');
+    const lock =
+      opts.advisoryLock === undefined ? '' : `; SELECT pg_advisory_xact_lock(${int64Literal(opts.advisoryLock)})`;
     const afterCommit: Scope['afterCommit'] = [];
     const client = await this.pool.connect();
     let result: T;
     try {
-      // The id is a validated uuid, so inlining it is safe; a simple query may hold two statements.
-      await client.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)`);
+      // The id is a validated uuid and the lock key a checked integer literal, so inlining them is
+      // safe; a simple query may hold several statements.
+      await client.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)${lock}`);
       const scope: Scope = {
         tenantId,
         sql: client,
         afterCommit,
         beforeCommit: [],
         locals: new Map(),
+        advisoryLock: opts.advisoryLock,
       };
       result = await this.als.run(scope, () => this.workThenBeforeCommit(() => work(client)));
       await client.query('COMMIT');
@@ -207,6 +236,11 @@ export class TenantContext {
     if (!scope) return null;
     if (!scope.locals.has(key)) scope.locals.set(key, open());
     return scope.locals.get(key) as T;
+  }
+
+  /** Whether the current unit of work already holds this advisory lock (runSql's `advisoryLock`). */
+  holdsAdvisoryLock(key: bigint): boolean {
+    return this.als.getStore()?.advisoryLock === key;
   }
 
   /** The transaction client of the current unit of work. */
