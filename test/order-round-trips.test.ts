@@ -13,7 +13,7 @@ import { orderCustomer, orderStore, orderTechnician, tomorrowAt, type OrderStore
  * requests. Pins a budget per step so a change that adds
  * statements to the hot path fails here instead of only in the bench.
  */
-const BUDGET = { quote: 4, bookAndPay: 8, confirm: 10, order: 6, pay: 6 } as const;
+const BUDGET = { quote: 4, bookAndPay: 7, confirm: 10, order: 5, pay: 6 } as const;
 
 describe('order money path: SQL round trips', () => {
   let db: TestDatabase;

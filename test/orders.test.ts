@@ -212,6 +212,24 @@ describe('quotes and orders', () => {
       expect(holds.rows[0]!.n).toBe(1);
     });
 
+    it('one Idempotency-Key racing on both kinds of unit of work (plain pg, Prisma) → one order, the rest 201 or 422', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const techId = await orderTechnician(f, a);
+      const q = await quote(storeA, c, { technicianId: techId, startAt: tomorrowAt(7) });
+      const key = randomUUID();
+      // sandbox books on plain pg (lock taken by the opening message), pay on arrival in Prisma
+      const methods = Array.from({ length: 16 }, (_, i) => (i % 2 ? 'on_arrival' : 'sandbox'));
+      const res = await Promise.all(methods.map((m) => book(a, c.token, q.id, key, { paymentMethod: m })));
+      const n = await f.query<{ n: number; method: string }>(
+        `SELECT count(*)::int AS n, min(payment_method) AS method FROM orders WHERE customer_id = $1`,
+        [c.id],
+      );
+      expect(n.rows[0]!.n).toBe(1);
+      const winner = n.rows[0]!.method;
+      expect(res.map((r) => r.statusCode)).toEqual(methods.map((m) => (m === winner ? 201 : 422)));
+      expect(new Set(res.filter((r) => r.statusCode === 201).map((r) => r.json().id)).size).toBe(1);
+    });
+
     it('50 customers booking one technician for overlapping times in parallel → exactly 1 wins, 49 get 409', async () => {
       const techId = await orderTechnician(f, a);
       const customers = await Promise.all(Array.from({ length: 50 }, () => orderCustomer(f, t.app, a)));

@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { Order, OrderEvent, OrderSettings, Prisma, RefundRequest } from '../../generated/prisma/client';
+import { advisoryLockKey } from '../../platform/database/advisory-lock-key';
 import { TenantContext } from '../../platform/database/tenant-context';
 import { CurrentStore } from '../../platform/tenancy/current-store';
+
+/**
+ * The advisory lock that serialises bookings carrying one Idempotency-Key (per store and customer).
+ * One key for both kinds of unit of work, so a plain-pg and a Prisma booking wait for each other.
+ */
+export function idempotencyLockKey(tenantId: string, customerId: string, key: string): bigint {
+  return advisoryLockKey(`${tenantId}:${customerId}:${key}`);
+}
 
 export type NewOrderEvent = Omit<Prisma.OrderEventUncheckedCreateInput, 'tenantId' | 'id' | 'createdAt'>;
 
@@ -160,11 +169,12 @@ export class OrdersRepository {
    * Serialises requests carrying the same Idempotency-Key for the rest of the transaction: the
    * second waits here until the first commits (then finds its order) or rolls back (then books).
    * Its own statement: a read in the same statement would use a snapshot taken before the wait.
+   * Nothing to do when the unit of work's opening message took it (runSql's `advisoryLock`).
    */
   async lockIdempotencyKey(customerId: string, key: string): Promise<void> {
-    await this.tenantContext.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text`, [
-      `${this.tenantId}:${customerId}:${key}`,
-    ]);
+    const lock = idempotencyLockKey(this.tenantId, customerId, key);
+    if (this.tenantContext.holdsAdvisoryLock(lock)) return;
+    await this.tenantContext.query(`SELECT pg_advisory_xact_lock($1::bigint)::text`, [lock.toString()]);
   }
 
   /**

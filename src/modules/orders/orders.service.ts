@@ -20,7 +20,7 @@ import { effectiveSettings } from './order-settings';
 import { OrderTimersService } from './order-timers.service';
 import { OrderTransitions } from './order-transitions.service';
 import { ORDER_ADDRESS_AAD, orderView, type AddressSnapshot } from './order-view';
-import { OrdersRepository } from './orders.repository';
+import { OrdersRepository, idempotencyLockKey } from './orders.repository';
 import { fieldError } from './quotes.service';
 
 import { orderNotFound } from './order-not-found';
@@ -93,11 +93,14 @@ export class OrdersService {
     }
     const pay = body.pay && method !== 'on_arrival' ? { method, ...body.pay } : undefined;
     const work = () => this.book(tenant, booker, key, body, pay, now);
-    // Prisma when a transition runs in the booking (pay on arrival, balance paid at once).
+    // Prisma when a transition runs in the booking (pay on arrival, balance paid at once); on the
+    // plain-pg path the idempotency lock rides on the opening message (no round trip of its own).
     const booked =
       method === 'on_arrival' || pay?.method === 'balance'
         ? await this.tenantContext.run(tenant.id, work)
-        : await this.tenantContext.runSql(tenant.id, work);
+        : await this.tenantContext.runSql(tenant.id, work, {
+            advisoryLock: idempotencyLockKey(tenant.id, booker.actor.id, key),
+          });
     const created: CreatedOrder = { order: orderView(booked.order), replayed: booked.replayed };
     if (booked.plan) return { ...created, checkout: await this.payments.finish(booked.plan) };
     if (pay && booked.replayed && booked.order.status === 'pending_payment') {
