@@ -47,6 +47,21 @@ describe('constant-arrival-rate load driver (bench latency phase)', () => {
     ).toBeGreaterThan(2);
   });
 
+  it('reports how late the driver itself started requests: a stalled machine shows, a quiet one does not', async () => {
+    delayMs = 0;
+    const phase = () =>
+      runArrivalPhase({ url, requests: [{ path: '/ok' }], iterationsPerSec: 100, durationSec: 0.5, connections: 5 });
+    const quiet = await phase();
+    // The driver's own event loop is blocked for 80 ms mid-phase (as when the machine stalls it).
+    setTimeout(() => {
+      const until = performance.now() + 80;
+      while (performance.now() < until);
+    }, 150);
+    const stalled = await phase();
+    expect(stalled.start_lag_ms).toBeGreaterThanOrEqual(60);
+    expect(quiet.start_lag_ms).toBeLessThan(stalled.start_lag_ms!);
+  });
+
   it('counts the wait for a free connection in the latency (no coordinated omission)', async () => {
     delayMs = 50;
     // 100 iterations/s on one connection that is busy 50 ms per request: the queue grows.

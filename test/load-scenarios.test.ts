@@ -171,6 +171,8 @@ describe('judge', () => {
     p95_ms: 8,
     baseline_p50_ms: 2,
     baseline_p99_ms: 6,
+    driver_lag_ms: 1,
+    baseline_driver_lag_ms: 1,
     errors: 0,
     rss_mb: 150,
     rss_idle_mb: 120,

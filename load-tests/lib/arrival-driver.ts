@@ -113,7 +113,6 @@ export async function runArrivalPhase(opts: ArrivalOptions): Promise<PhaseResult
   await pool.close();
 
   // BENCH_LATENCY_DUMP=<file> appends each request's due time and latency (one JSON line per phase).
-  if (process.env.BENCH_LATENCY_DUMP) console.log(`[arrival driver] max start lag ${maxLagMs.toFixed(1)} ms`);
   if (process.env.BENCH_LATENCY_DUMP) appendFileSync(process.env.BENCH_LATENCY_DUMP, `${JSON.stringify(timeline)}\n`);
   latencies.sort((a, b) => a - b);
   return {
@@ -122,6 +121,7 @@ export async function runArrivalPhase(opts: ArrivalOptions): Promise<PhaseResult
     p95_ms: round(percentile(latencies, 95)),
     p99_ms: round(percentile(latencies, 99)),
     errors: failed,
+    start_lag_ms: round(maxLagMs),
     statuses,
     responses: latencies.length,
   };

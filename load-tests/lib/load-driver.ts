@@ -11,6 +11,11 @@ export interface PhaseResult {
   statuses: Record<string, number>;
   /** Responses received (any status). */
   responses: number;
+  /**
+   * Constant-arrival phases: the worst delay of the driver in starting a request when it was due.
+   * A large one means this machine stalled the driver too (a p99 then measures the machine).
+   */
+  start_lag_ms?: number;
 }
 
 export interface PhaseOptions {

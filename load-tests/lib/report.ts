@@ -11,6 +11,13 @@ export interface ScenarioReport {
   /** The baseline's latency at the same constant arrival rate: the floor this machine and driver allow. */
   baseline_p50_ms: number | null;
   baseline_p99_ms: number | null;
+  /**
+   * The driver's worst start delay in the API's and the baseline's latency phases: when the driver
+   * itself could not start requests on time, the machine stalled, and p99 says more about it than
+   * about the server.
+   */
+  driver_lag_ms: number | null;
+  baseline_driver_lag_ms: number | null;
   errors: number;
   rss_mb: number;
   /** The API's resident memory when it became healthy, before any load. */
@@ -57,6 +64,7 @@ export function formatTable(results: Record<string, ScenarioReport>): string {
     'ratio',
     'p50 ms',
     'p99 ms',
+    'driver lag ms',
     '@ req/s',
     'errors',
     'rss MB',
@@ -70,6 +78,9 @@ export function formatTable(results: Record<string, ScenarioReport>): string {
     r.ratio === null ? '-' : r.ratio.toFixed(2),
     r.p50_ms.toFixed(2),
     `${r.p99_ms.toFixed(2)}${r.baseline_p99_ms === null ? '' : ` (base ${r.baseline_p99_ms.toFixed(2)})`}`,
+    r.driver_lag_ms === null
+      ? '-'
+      : `${r.driver_lag_ms.toFixed(1)}${r.baseline_driver_lag_ms === null ? '' : ` (base ${r.baseline_driver_lag_ms.toFixed(1)})`}`,
     String(r.offered_rps),
     String(r.errors),
     `${r.rss_mb.toFixed(1)} (idle ${r.rss_idle_mb.toFixed(0)})`,
