@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Global, Inject, Injectable, Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Queue, type Job } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppConfig } from '../src/config/config.schema';
 import { APP_CONFIG } from '../src/config/load-config';
 import { DatabaseModule } from '../src/platform/database/database.module';
@@ -158,6 +158,37 @@ describe('background jobs', () => {
     await expect(
       ctx.get(TenantContext).run(a.id, () => jobs.enqueue('test.count-customers', { tenantId: b.id })),
     ).rejects.toThrow(/another store/);
+  });
+
+  it('queues the jobs of a unit of work after its commit, one addBulk per queue; none when it rolls back', async () => {
+    const jobs = ctx.get(JobQueue);
+    const tenantContext = ctx.get(TenantContext);
+    const queue = jobs.queue('test');
+    const addBulk = vi.spyOn(queue, 'addBulk');
+    const add = vi.spyOn(queue, 'add');
+    try {
+      const ids = await tenantContext.run(a.id, async () => {
+        const first = await jobs.enqueue('test.guarded', { tenantId: a.id, marker: 'bulk-1' });
+        const second = await jobs.enqueue('test.guarded', { tenantId: a.id, marker: 'bulk-2' });
+        expect(addBulk).not.toHaveBeenCalled(); // nothing reaches Redis before the commit
+        return [first, second];
+      });
+      expect(addBulk).toHaveBeenCalledTimes(1);
+      expect(addBulk.mock.calls[0]![0].map((j) => j.opts?.jobId)).toEqual(ids);
+      expect(add).not.toHaveBeenCalled();
+
+      const rolledBack = tenantContext.run(a.id, async () => {
+        await jobs.enqueue('test.guarded', { tenantId: a.id, marker: 'rolled-back' });
+        throw new Error('the work failed');
+      });
+      await expect(rolledBack).rejects.toThrow('the work failed');
+      await waitForJobsToFinish(ctx);
+      expect(ctx.get(ProbeJobs).ran).toEqual(expect.arrayContaining(['bulk-1', 'bulk-2']));
+      expect(ctx.get(ProbeJobs).ran).not.toContain('rolled-back');
+    } finally {
+      addBulk.mockRestore();
+      add.mockRestore();
+    }
   });
 
   it('runs platform jobs without a tenant context, where tenant rows are invisible', async () => {

@@ -28,6 +28,15 @@ export function jobOptions(def: JobDefinition, backoffMs: number, opts: EnqueueO
   };
 }
 
+/** A job waiting for its unit of work to commit. */
+interface PendingJob {
+  name: string;
+  data: unknown;
+  opts: JobsOptions;
+}
+
+const PENDING_JOBS = Symbol('jobs queued at commit');
+
 /** The one way to start background work: `jobQueue.enqueue('mail.send', payload)`. */
 @Injectable()
 export class JobQueue implements OnApplicationShutdown {
@@ -48,13 +57,38 @@ export class JobQueue implements OnApplicationShutdown {
       throw new Error(`job "${name}" names another store than the current tenant context`);
     }
     const jobId = opts.jobId ?? def.dedupeId?.(payload as never) ?? randomUUID();
-    const add = async () => {
-      await this.queue(def.queue).add(name, payload, jobOptions(def, this.config.QUEUE_BACKOFF_MS, { ...opts, jobId }));
+    const job: PendingJob = {
+      name,
+      data: payload,
+      opts: jobOptions(def, this.config.QUEUE_BACKOFF_MS, { ...opts, jobId }),
     };
     // Inside a unit of work the job must not run before the rows it reads are committed (nor at
-    // all if the work rolls back), so it is queued after the commit.
-    await this.tenantContext.afterCommit(add);
+    // all if the work rolls back), so it is queued after the commit — together with the unit of
+    // work's other jobs, one round trip to Redis per queue.
+    const batch = this.tenantContext.unitLocal(PENDING_JOBS, () => this.openBatch());
+    if (batch) {
+      const jobs = batch.get(def.queue);
+      if (jobs) jobs.push(job);
+      else batch.set(def.queue, [job]);
+    } else {
+      await this.queue(def.queue).add(job.name, job.data, job.opts);
+    }
     return jobId;
+  }
+
+  /** A unit of work's jobs by queue, added once it has committed (registered with its first job). */
+  private openBatch(): Map<string, PendingJob[]> {
+    const batch = new Map<string, PendingJob[]>();
+    void this.tenantContext.afterCommit(() =>
+      Promise.all(
+        [...batch].map(([queueName, jobs]) =>
+          jobs.length === 1
+            ? this.queue(queueName).add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts)
+            : this.queue(queueName).addBulk(jobs),
+        ),
+      ),
+    );
+    return batch;
   }
 
   /** The BullMQ queue behind a queue name (tests and health checks inspect it). */
