@@ -6,15 +6,16 @@ import type { AppAbility } from '../../platform/authz/app-ability';
 import { accessibleBy } from '../../platform/authz/casl-prisma';
 import { FieldCipher } from '../../platform/crypto/field-cipher';
 import { TenantContext } from '../../platform/database/tenant-context';
+import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
 import { ADDRESS_PHONE_AAD } from '../addresses/addresses.service';
 import type { PayOrderDto, PayResultView } from '../payments/dto/pay.dto';
 import { PaymentMethodsService } from '../payments/payment-methods.service';
 import { PaymentsService, type PayPlan } from '../payments/payments.service';
-import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
 import { BusyTimeService } from '../scheduling/busy-time.service';
 import { startAtError } from './booking-window';
 import type { CreateOrderDto, ListOrdersQuery, OrderDto } from './dto/order.dto';
 import { orderActorOf } from './order-actor';
+import { orderNotFound } from './order-not-found';
 import { defaultPrefix, localDateOf, orderNumberPrefix } from './order-number';
 import { effectiveSettings } from './order-settings';
 import { OrderTimersService } from './order-timers.service';
@@ -22,8 +23,6 @@ import { OrderTransitions } from './order-transitions.service';
 import { ORDER_ADDRESS_AAD, orderView, type AddressSnapshot } from './order-view';
 import { OrdersRepository, idempotencyLockKey } from './orders.repository';
 import { fieldError } from './quotes.service';
-
-import { orderNotFound } from './order-not-found';
 
 const TECHNICIAN_SEES_ADDRESS = ['assigned', 'accepted', 'departed', 'arrived', 'in_service'];
 

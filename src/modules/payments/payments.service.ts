@@ -16,6 +16,7 @@ import { accessibleBy } from '../../platform/authz/casl-prisma';
 import { TenantContext } from '../../platform/database/tenant-context';
 import type { TenantInfo } from '../../platform/tenancy/tenant-directory';
 import { LedgerService } from '../ledger/ledger.service';
+import { orderNotFound } from '../orders/order-not-found';
 import { paymentReceived } from '../ledger/ledger-postings';
 import type { PaymentView, PayOrderDto, PayResultView } from './dto/pay.dto';
 import { MerchantCredentialsService } from './merchant-credentials.service';
@@ -28,8 +29,6 @@ import { PaymentsRepository } from './payments.repository';
 import type { CreatePaymentInput, CreatePaymentResult } from './providers/payment-provider';
 import { ProviderRequestError } from './providers/provider-errors';
 import { ReconciliationScheduler } from './reconciliation.scheduler';
-
-export const orderNotFound = () => new NotFoundException({ code: 'ORDER_NOT_FOUND', message: 'order not found' });
 
 /** How long a provider payment stays payable (WeChat time_expire / Alipay time_expire). */
 const PAYMENT_TTL_MS = 30 * 60_000;

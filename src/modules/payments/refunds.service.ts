@@ -9,7 +9,7 @@ import type { CreateRefundDto, RefundView } from './dto/refund.dto';
 import { assertOutsideUnitOfWork } from './outside-transaction';
 import { outRefundNoOf } from './payment-checks';
 import { PaymentsRepository } from './payments.repository';
-import { orderNotFound } from './payments.service';
+import { orderNotFound } from '../orders/order-not-found';
 import { REFUND_ASKABLE_ORDER_STATUSES, refundableFen, refundWithinPolicy } from './refund-rules';
 import { RefundSubmission } from './refund-submission.service';
 import { RefundsRepository } from './refunds.repository';
