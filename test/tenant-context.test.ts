@@ -114,6 +114,67 @@ describe('TenantContext', () => {
     expect(ctx.unitLocal(key, () => 1)).toBeNull();
   });
 
+  it('a closing statement runs last, after the before-commit hooks, pipelined with COMMIT on plain pg; if it fails nothing commits', async () => {
+    const audit = (action: string) =>
+      ctx.query(`INSERT INTO audit_events (tenant_id, actor_type, action) VALUES ($1, 'system', $2)`, [
+        ctx.tenantId(),
+        action,
+      ]);
+    const closing = `INSERT INTO audit_events (tenant_id, actor_type, action)
+                     SELECT $1::uuid, 'system', $2 || '.' || count(*) FROM audit_events WHERE action = $3
+                     RETURNING action`;
+    for (const [name, runner] of [
+      ['run', (w: () => Promise<string[]>) => ctx.run(a.id, w)],
+      ['runSql', (w: () => Promise<string[]>) => ctx.runSql(a.id, w)],
+    ] as const) {
+      const recorder = new StatementRecorder();
+      recorder.install();
+      let sent: string[] = [];
+      let seen: string[] = [];
+      try {
+        ({ value: seen, sql: sent } = await recorder.measure(() =>
+          runner(async () => {
+            const steps: string[] = [];
+            await audit(`ctx.close.${name}`);
+            ctx.closingStatement(closing, [a.id, `ctx.closed.${name}`, `ctx.close.${name}`], (rows) =>
+              steps.push(`closing saw ${String(rows[0]!.action)}`),
+            );
+            expect(() => ctx.closingStatement('SELECT 1', [], () => undefined)).toThrow(/already has a closing/);
+            ctx.beforeCommit(async () => {
+              steps.push('hook');
+              await audit(`ctx.close.${name}`); // the closing statement sees what the hooks wrote
+            });
+            steps.push('work');
+            return steps;
+          }),
+        ));
+      } finally {
+        recorder.restore();
+      }
+      // its rows reach `then` before the runner returns, after the work and its hooks
+      expect(seen).toEqual(['work', 'hook', `closing saw ctx.closed.${name}.2`]);
+      expect(await countAudit(`ctx.closed.${name}.2`)).toBe(1);
+      if (name === 'runSql') expect(sent.at(-1)).toMatch(/^INSERT INTO audit_events[\s\S]* ⇢ COMMIT$/);
+
+      // a closing statement that fails rolls the whole unit of work back; the runner rejects with its error
+      let called = false;
+      await expect(
+        runner(async () => {
+          await audit(`ctx.close.fail.${name}`);
+          ctx.closingStatement('SELECT 1 / (count(*) - count(*)) AS x FROM audit_events', [], () => (called = true));
+          return [];
+        }),
+      ).rejects.toThrow(/division by zero/);
+      expect(called).toBe(false);
+      expect(await countAudit(`ctx.close.fail.${name}`)).toBe(0);
+    }
+    // the pooled connections are fine afterwards (nothing left in flight or in a transaction)
+    for (let i = 0; i < 12; i++) {
+      expect(await ctx.runSql(a.id, () => ctx.query<{ n: number }>('SELECT $1::int AS n', [i]))).toEqual([{ n: i }]);
+    }
+    expect(() => ctx.closingStatement('SELECT 1', [], () => undefined)).toThrow(/No tenant context/);
+  });
+
   it('runSqlElseRun drops the discarded attempt’s before-commit hooks and unit-local values', async () => {
     const key = Symbol('k');
     const hooks: string[] = [];

@@ -18,6 +18,14 @@ interface Scope {
   readonly locals: Map<symbol, unknown>;
   /** The advisory lock the opening message of runSql took for the work, if asked to. */
   readonly advisoryLock?: bigint;
+  /** The unit of work's closing statement (closingStatement), if one was set. */
+  closing?: ClosingStatement;
+}
+
+interface ClosingStatement {
+  readonly text: string;
+  readonly params: readonly unknown[];
+  readonly then: (rows: Record<string, unknown>[]) => void;
 }
 
 /** runSql options. */
@@ -103,7 +111,11 @@ export class TenantContext {
     const result = await this.prisma.$transaction(async (db) => {
       await db.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
       const scope: Scope = { tenantId, db, afterCommit, beforeCommit: [], locals: new Map() };
-      return this.als.run(scope, () => this.workThenBeforeCommit(() => work(db)));
+      const value = await this.als.run(scope, () => this.workThenBeforeCommit(() => work(db)));
+      // Prisma commits on its own: the closing statement is simply the transaction's last one.
+      const closing = scope.closing;
+      if (closing) closing.then(await db.$queryRawUnsafe<Record<string, unknown>[]>(closing.text, ...closing.params));
+      return value;
     });
     await this.runAfterCommit(tenantId, afterCommit);
     return result;
@@ -136,7 +148,7 @@ export class TenantContext {
         advisoryLock: opts.advisoryLock,
       };
       result = await this.als.run(scope, () => this.workThenBeforeCommit(() => work(client)));
-      await client.query('COMMIT');
+      await this.commit(client, scope.closing);
     } catch (e) {
       const broken = await client.query('ROLLBACK').then(
         () => false,
@@ -180,6 +192,31 @@ export class TenantContext {
       `SELECT set_config('app.tenant_id', '${tenantId}', true); ${text}`,
     )) as unknown as Array<pg.QueryResult<R>>;
     return results[1]!.rows;
+  }
+
+  /**
+   * COMMIT, with the closing statement (if any) pipelined in front of it: both go out in one write
+   * (the pool's connections are in pipeline mode) and PostgreSQL runs them back to back, so no
+   * client round trip falls between the closing statement's locks and the commit that frees them.
+   * A closing statement that fails aborts the transaction, and its COMMIT then only rolls back.
+   */
+  private async commit(client: pg.PoolClient, closing: ClosingStatement | undefined): Promise<void> {
+    if (!closing) {
+      await client.query('COMMIT');
+      return;
+    }
+    const name = statementName(closing.text);
+    const statement = client.query<Record<string, unknown>>(
+      name
+        ? { name, text: closing.text, values: [...closing.params] }
+        : { text: closing.text, values: [...closing.params] },
+    );
+    const commit = client.query('COMMIT');
+    // Both settle before anything else is sent on this connection (ROLLBACK, the next user).
+    const [ran, committed] = await Promise.allSettled([statement, commit]);
+    if (ran.status === 'rejected') throw ran.reason;
+    if (committed.status === 'rejected') throw committed.reason;
+    closing.then(ran.value.rows);
   }
 
   /** The work, then the before-commit hooks it registered (in order; a hook may add more). */
@@ -236,6 +273,21 @@ export class TenantContext {
     if (!scope) return null;
     if (!scope.locals.has(key)) scope.locals.set(key, open());
     return scope.locals.get(key) as T;
+  }
+
+  /**
+   * Makes `text` the last statement of the current unit of work, run after its before-commit hooks
+   * and right before COMMIT; `then` gets its rows once it has run (before run()/runSql() return).
+   * For a hot row that every transaction of a tenant must update and hold until commit (a
+   * gap-free counter): on the plain-pg path the statement is pipelined with COMMIT, so that lock
+   * is held for the time PostgreSQL needs to run the statement and commit, not for the client
+   * round trips between. One per unit of work; outside one it is an error.
+   */
+  closingStatement(text: string, params: readonly unknown[], then: ClosingStatement['then']): void {
+    const scope = this.als.getStore();
+    if (!scope) throw new MissingTenantContextError();
+    if (scope.closing) throw new Error('this unit of work already has a closing statement');
+    scope.closing = { text, params, then };
   }
 
   /** Whether the current unit of work already holds this advisory lock (runSql's `advisoryLock`). */
