@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantContext } from '../src/platform/database/tenant-context';
 import { OrdersPaymentPort } from '../src/modules/orders/orders-payment.port';
 import { Factory, type TestTenant } from './support/factories';
 import { createTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { StatementRecorder } from './support/statement-recorder';
 import { topUpWallet } from './support/payment-fixtures';
 import { FAR, orderCustomer, orderStore, orderTechnician, tomorrowAt, type OrderStore } from './support/order-fixtures';
 
@@ -248,13 +250,78 @@ describe('quotes and orders', () => {
       expect(orders.rows[0]!.n).toBe(1);
     });
 
-    it('numbers orders per store and local day without gaps, also under concurrency', async () => {
-      const cs = await Promise.all(Array.from({ length: 10 }, () => orderCustomer(f, t.app, b)));
+    it('numbers orders per store and local day without gaps, also under concurrency and on both kinds of unit of work', async () => {
+      const cs = await Promise.all(Array.from({ length: 12 }, () => orderCustomer(f, t.app, b)));
       const qs: Array<{ id: string }> = [];
       for (const c of cs) qs.push(await quote(storeB, c));
-      const res = await Promise.all(cs.map((c, i) => book(b, c.token, qs[i]!.id)));
+      // sandbox books on plain pg (number taken by the closing statement, with COMMIT), pay on
+      // arrival in a Prisma transaction (number taken at once: its notices name it)
+      const method = (i: number) => (i % 3 === 0 ? 'on_arrival' : 'sandbox');
+      const res = await Promise.all(
+        cs.map((c, i) => book(b, c.token, qs[i]!.id, randomUUID(), { paymentMethod: method(i) })),
+      );
+      expect(res.map((r) => r.statusCode)).toEqual(Array(12).fill(201));
       const seqs = res.map((r) => Number(r.json().orderNo.split('-')[1])).sort((x, y) => x - y);
-      expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(seqs).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      // the answer carries the committed number, and the first event names it
+      const rows = await f.query<{ id: string; order_no: string; event_no: string }>(
+        `SELECT o.id, o.order_no, e.details->>'orderNo' AS event_no
+           FROM orders o JOIN order_events e ON e.tenant_id = o.tenant_id AND e.order_id = o.id AND e.event = 'place'
+          WHERE o.tenant_id = $1`,
+        [b.id],
+      );
+      const committed = new Map(rows.rows.map((r) => [r.id, r]));
+      for (const r of res) {
+        const row = committed.get(r.json().id)!;
+        expect(row.order_no).toBe(r.json().orderNo);
+        expect(row.event_no).toBe(row.order_no);
+      }
+      const provisional = await f.query(`SELECT count(*)::int AS n FROM orders WHERE order_no LIKE '~%'`);
+      expect(provisional.rows[0]!.n).toBe(0);
+    });
+
+    it('a plain-pg booking touches the day’s counter only in its last statement, sent with its COMMIT', async () => {
+      const c = await orderCustomer(f, t.app, a);
+      const q = await quote(storeA, c, { startAt: tomorrowAt(9) });
+      // Another transaction holds today's counter row of store A.
+      const locker = new pg.Client({ connectionString: db.adminUrl });
+      const recorder = new StatementRecorder();
+      await locker.connect();
+      try {
+        await locker.query('BEGIN');
+        await locker.query(
+          `INSERT INTO order_number_counters (tenant_id, local_date, last_seq)
+           VALUES ($1, (now() AT TIME ZONE 'Asia/Shanghai')::date, 1)
+           ON CONFLICT (tenant_id, local_date) DO UPDATE SET last_seq = order_number_counters.last_seq`,
+          [a.id],
+        );
+        recorder.install();
+        const booking = recorder.measure(() => book(a, c.token, q.id, randomUUID(), { pay: {} }));
+        // The booking runs up to the counter: everything else (idempotency lock, hold, order,
+        // payment) is done when it waits, and the statement that waits is the numbering one.
+        let waiting: { query: string } | undefined;
+        for (let i = 0; i < 200 && !waiting; i++) {
+          // not on the locker: inside a transaction pg_stat_activity is a snapshot from its first read
+          const r = await f.query<{ query: string }>(
+            `SELECT query FROM pg_stat_activity WHERE usename = 'massage_app' AND wait_event_type = 'Lock'`,
+          );
+          waiting = r.rows[0];
+          if (!waiting) await new Promise((r) => setTimeout(r, 10));
+        }
+        expect(waiting?.query).toMatch(/^\s*WITH seq AS \(\s*INSERT INTO order_number_counters/);
+        await locker.query('COMMIT');
+        const { value: res, sql } = await booking;
+        expect(res.statusCode, res.body).toBe(201);
+        // …and that statement went out in one write with the COMMIT (no round trip in between)
+        expect(sql.filter((q) => q.includes('order_number_counters'))).toEqual([
+          expect.stringMatching(/^\s*WITH seq AS[\s\S]* ⇢ COMMIT$/),
+        ]);
+        expect(res.json().orderNo).toMatch(/^JA\d{8}-\d{4}$/);
+        expect(res.json().checkout.payment.status).toBe('pending');
+      } finally {
+        recorder.restore();
+        await locker.end();
+      }
     });
   });
 

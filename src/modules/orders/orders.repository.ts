@@ -149,6 +149,23 @@ SELECT p.id AS "previousId", p.request_hash AS "previousHash",
          ON a.tenant_id = $1 AND a.id = q.address_id AND a.customer_id = $2 AND a.deleted_at IS NULL
   LEFT JOIN order_settings s ON s.tenant_id = $1`;
 
+// The day's next number for an order inserted in this transaction, and its first event.
+const NUMBER_ORDER = `
+WITH seq AS (
+  INSERT INTO order_number_counters (tenant_id, local_date, last_seq) VALUES ($1::uuid, $4::date, 1)
+  ON CONFLICT (tenant_id, local_date) DO UPDATE SET last_seq = order_number_counters.last_seq + 1
+  RETURNING last_seq::text AS n),
+o AS (
+  UPDATE orders SET order_no = $3 || '-' || CASE WHEN length(seq.n) >= 4 THEN seq.n ELSE lpad(seq.n, 4, '0') END
+    FROM seq
+   WHERE orders.tenant_id = $1::uuid AND orders.id = $2::uuid
+  RETURNING orders.tenant_id, orders.id, orders.order_no),
+e AS (
+  INSERT INTO order_events (tenant_id, order_id, event, from_status, to_status, actor_type, actor_id, reason, details)
+  SELECT o.tenant_id, o.id, $6, $7, $5, $8, $9, $10, $11::jsonb || jsonb_build_object('orderNo', o.order_no)
+    FROM o)
+SELECT order_no AS "orderNo" FROM o`;
+
 /** The only file of the orders module touching orders, events, counters and settings. */
 @Injectable()
 export class OrdersRepository {
@@ -210,42 +227,21 @@ export class OrdersRepository {
   }
 
   /**
-   * Takes the next number of the store's local day (the counter row stays locked until commit, so
-   * numbers are gap-free), inserts the order and its first event — one statement, so the counter
-   * lock is held for no extra round trip. The number is `{numberPrefix}-{seq, ≥ 4 digits}` as
-   * formatOrderNumber writes it; the event's details get `orderNo`.
+   * Inserts a booked order under a provisional number (`~{id}`, seen by no one: number() replaces
+   * it in the same transaction). Its `place` event comes with the number (number()).
    */
-  async insertWithEvent(
-    o: Omit<BookedOrder, 'orderNo'>,
-    numbering: { localDate: string; numberPrefix: string },
-    e: Omit<NewOrderEvent, 'orderId' | 'toStatus'>,
-  ): Promise<Order> {
+  async insert(o: Omit<BookedOrder, 'orderNo'>): Promise<Order> {
     const rows = await this.tenantContext.query<Order>(
-      `WITH seq AS (
-         INSERT INTO order_number_counters (tenant_id, local_date, last_seq) VALUES ($1::uuid, $34::date, 1)
-         ON CONFLICT (tenant_id, local_date) DO UPDATE SET last_seq = order_number_counters.last_seq + 1
-         RETURNING last_seq::text AS n),
-       o AS (
-         INSERT INTO orders (tenant_id, id, order_no, customer_id, quote_id, payment_method, service_id, service_name,
-                             duration_minutes, total_minutes, technician_id, hold_id, start_at, end_at, lines,
-                             subtotal_fen, adjustments_fen, total_fen, address_enc, address_kind, address_lat,
-                             address_lng, contact_phone_masked, notes, idempotency_key, request_hash, payment_due_at)
-         SELECT $1, $2, $3 || '-' || CASE WHEN length(seq.n) >= 4 THEN seq.n ELSE lpad(seq.n, 4, '0') END,
-                $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18, $19, $20, $21, $22, $23,
-                $24, $25, $26, $27
-           FROM seq
-         RETURNING *),
-       e AS (
-         INSERT INTO order_events (tenant_id, order_id, event, from_status, to_status, actor_type, actor_id, reason,
-                                   details)
-         SELECT o.tenant_id, o.id, $28, $29, o.status, $30, $31, $32,
-                $33::jsonb || jsonb_build_object('orderNo', o.order_no)
-           FROM o)
-       SELECT ${ORDER_COLUMNS} FROM o`,
+      `INSERT INTO orders (tenant_id, id, order_no, customer_id, quote_id, payment_method, service_id, service_name,
+                           duration_minutes, total_minutes, technician_id, hold_id, start_at, end_at, lines,
+                           subtotal_fen, adjustments_fen, total_fen, address_enc, address_kind, address_lat, address_lng,
+                           contact_phone_masked, notes, idempotency_key, request_hash, payment_due_at)
+       VALUES ($1, $2, $27, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, $17, $18,
+               $19, $20, $21, $22, $23, $24, $25, $26)
+       RETURNING ${ORDER_COLUMNS}`,
       [
         this.tenantId,
         o.id,
-        numbering.numberPrefix,
         o.customerId,
         o.quoteId,
         o.paymentMethod,
@@ -270,16 +266,45 @@ export class OrdersRepository {
         o.idempotencyKey,
         o.requestHash,
         o.paymentDueAt,
-        e.event,
-        e.fromStatus,
-        e.actorType,
-        e.actorId ?? null,
-        e.reason ?? null,
-        JSON.stringify(e.details ?? {}),
-        numbering.localDate,
+        `~${o.id}`,
       ],
     );
     return rows[0]!;
+  }
+
+  /**
+   * Gives a just-inserted order the next number of the store's local day and writes its `place`
+   * event (its details get `orderNo`), in one statement; `order.orderNo` is then the number. The
+   * number is `{numberPrefix}-{seq, ≥ 4 digits}` as formatOrderNumber writes it. The day's counter
+   * row stays locked until commit, so numbers are gap-free and every booking of the store waits
+   * for it: `at: 'commit'` makes it the unit of work's closing statement (pipelined with COMMIT on
+   * the plain-pg path, so the row is held for no client round trip) — for a booking whose unit of
+   * work writes nothing after it that names the number; `'now'` runs it at once.
+   */
+  async number(
+    order: Order,
+    numbering: { localDate: string; numberPrefix: string },
+    e: Omit<NewOrderEvent, 'orderId' | 'toStatus'>,
+    at: 'now' | 'commit',
+  ): Promise<void> {
+    const params = [
+      this.tenantId,
+      order.id,
+      numbering.numberPrefix,
+      numbering.localDate,
+      order.status,
+      e.event,
+      e.fromStatus,
+      e.actorType,
+      e.actorId ?? null,
+      e.reason ?? null,
+      JSON.stringify(e.details ?? {}),
+    ];
+    const apply = (rows: Array<Record<string, unknown>>) => {
+      order.orderNo = rows[0]!.orderNo as string;
+    };
+    if (at === 'commit') this.tenantContext.closingStatement(NUMBER_ORDER, params, apply);
+    else apply(await this.tenantContext.query(NUMBER_ORDER, params));
   }
 
   settings(): Promise<OrderSettings | null> {

@@ -186,36 +186,40 @@ export class OrdersService {
     };
     const who = orderActorOf(actor);
     const localDate = localDateOf(now, store.timezone);
-    // The day's number, the order and its event in one statement: concurrent bookings of the
-    // store wait on the counter row from there to commit, one round trip.
-    let order = await this.repo.insertWithEvent(
-      {
-        id: orderId,
-        customerId: actor.id,
-        quoteId: quote.id,
-        paymentMethod: body.paymentMethod,
-        serviceId: quote.serviceId,
-        serviceName: quote.serviceName,
-        durationMinutes: quote.durationMinutes,
-        totalMinutes: quote.totalMinutes,
-        technicianId: quote.technicianId,
-        holdId,
-        startAt: quote.startAt,
-        endAt: quote.endAt,
-        lines: quote.lines as Order['lines'],
-        subtotalFen: quote.subtotalFen,
-        adjustmentsFen: quote.adjustmentsFen,
-        totalFen: quote.totalFen,
-        addressEnc: new Uint8Array(this.cipher.encrypt(JSON.stringify(snapshot), ORDER_ADDRESS_AAD(tenantId))),
-        addressKind: address.kind,
-        addressLat: address.lat,
-        addressLng: address.lng,
-        contactPhoneMasked: address.phoneMasked,
-        notes: body.notes ?? null,
-        idempotencyKey: key,
-        requestHash: new Uint8Array(hash),
-        paymentDueAt,
-      },
+    let order = await this.repo.insert({
+      id: orderId,
+      customerId: actor.id,
+      quoteId: quote.id,
+      paymentMethod: body.paymentMethod,
+      serviceId: quote.serviceId,
+      serviceName: quote.serviceName,
+      durationMinutes: quote.durationMinutes,
+      totalMinutes: quote.totalMinutes,
+      technicianId: quote.technicianId,
+      holdId,
+      startAt: quote.startAt,
+      endAt: quote.endAt,
+      lines: quote.lines as Order['lines'],
+      subtotalFen: quote.subtotalFen,
+      adjustmentsFen: quote.adjustmentsFen,
+      totalFen: quote.totalFen,
+      addressEnc: new Uint8Array(this.cipher.encrypt(JSON.stringify(snapshot), ORDER_ADDRESS_AAD(tenantId))),
+      addressKind: address.kind,
+      addressLat: address.lat,
+      addressLng: address.lng,
+      contactPhoneMasked: address.phoneMasked,
+      notes: body.notes ?? null,
+      idempotencyKey: key,
+      requestHash: new Uint8Array(hash),
+      paymentDueAt,
+    });
+    // The day's number and the order's first event. Concurrent bookings of the store queue on the
+    // day's counter row until commit, so when nothing later in this unit of work names the number
+    // (no transition follows: its notices would) it is taken in the closing statement, pipelined
+    // with COMMIT; otherwise now.
+    const transitionFollows = onArrival || pay?.method === 'balance';
+    await this.repo.number(
+      order,
       {
         localDate,
         numberPrefix: orderNumberPrefix(settings.orderNumberPrefix ?? defaultPrefix(store.slug), localDate),
@@ -228,6 +232,7 @@ export class OrdersService {
         reason: null,
         details: { totalFen: quote.totalFen, paymentMethod: body.paymentMethod },
       },
+      transitionFollows ? 'now' : 'commit',
     );
     if (onArrival) {
       // 到付: nothing to wait for; the technician confirms collection later (payments module).

@@ -49,7 +49,9 @@ export type PayPlan =
   | {
       payment: PaymentView;
       createPayment: (input: CreatePaymentInput<unknown>) => Promise<CreatePaymentResult>;
-      input: CreatePaymentInput<unknown>;
+      input: Omit<CreatePaymentInput<unknown>, 'description'>;
+      /** Written when the prepay is asked for: a new order's number is assigned as its booking commits. */
+      describe: () => string;
     };
 
 /** Statuses in which a pay-on-arrival order's cash can be collected (the technician is there or was). */
@@ -111,7 +113,7 @@ export class PaymentsService {
     if ('done' in plan) return plan.done;
     let next: CreatePaymentResult;
     try {
-      next = await plan.createPayment(plan.input);
+      next = await plan.createPayment({ ...plan.input, description: plan.describe() });
     } catch (e) {
       if (!(e instanceof ProviderRequestError)) throw e;
       throw new BadGatewayException({
@@ -247,13 +249,13 @@ export class PaymentsService {
         outTradeNo: payment.outTradeNo,
         amountFen: payment.amountFen,
         currency: 'CNY',
-        description: `${tenant.name} 订单 ${order.orderNo}${extensionId ? ' 加钟' : ''}`.slice(0, 120),
         // from the payment's creation, so a retried prepay asks for exactly the same payment
         expiresAt: new Date(payment.createdAt.getTime() + PAYMENT_TTL_MS),
         notifyUrl: `${base}/api/payments/callbacks/${dto.method}`,
         returnUrl: `${base}/orders/${order.id}`,
         payer: { clientIp, openid: dto.openid },
       },
+      describe: () => `${tenant.name} 订单 ${order.orderNo}${extensionId ? ' 加钟' : ''}`.slice(0, 120),
     };
   }
 
