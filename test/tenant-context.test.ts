@@ -253,6 +253,20 @@ describe('TenantContext', () => {
     await expect(ctx.run(a.id, () => ctx.peekSql(a.id, 'SELECT 1'))).rejects.toThrow('nested');
   });
 
+  it('plain-pg statements are planned once per connection (a generic plan), not on every execution', async () => {
+    const text = `SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1::uuid AND action = $2`;
+    await ctx.runSql(a.id, async () => {
+      for (let i = 0; i < 12; i++) await ctx.query(text, [a.id, `ctx.plan.${i}`]);
+      const [plans] = await ctx.query<{ generic: number; custom: number }>(
+        `SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements
+          WHERE statement = $1`,
+        [text],
+      );
+      // PostgreSQL's default (auto) plans the first five executions for their values
+      expect(plans).toEqual({ generic: 12, custom: 0 });
+    });
+  });
+
   it('query() names each statement text once per connection, and stops naming past a bound (per-call texts)', async () => {
     await ctx.runSql(a.id, async () => {
       for (let i = 0; i < 300; i++) {

@@ -31,6 +31,10 @@ import { sqlPoolTypes } from './pg-timestamptz';
           // Queries a unit of work issues without awaiting in between go out at once (its closing
           // statement and COMMIT: TenantContext.closingStatement); awaited ones behave as before.
           pipeline: true,
+          // Every statement here is a keyed lookup or write named once per connection (TenantContext
+          // .query): plan it once, not on every execution. PostgreSQL's own choice ("auto") re-planned
+          // most of them on every call (~0.1–0.5 ms of server CPU each, ~2.5 ms per booked order).
+          options: '-c plan_cache_mode=force_generic_plan',
         });
         pool.on('error', () => undefined); // an idle client dropped by the server is replaced on next use
         return pool;
