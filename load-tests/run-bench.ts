@@ -57,6 +57,9 @@ async function runScenario(s: Scenario, kit: AppKit, secrets: BenchSecrets): Pro
 
     log(s.name, 'seed');
     const state = await s.seed({ admin, app: kit });
+    // A live database has planner statistics (autovacuum keeps them); a fresh one has none yet.
+    const analyze = async () => void (await admin.query('ANALYZE'));
+    await analyze();
     const stateFile = join(tmpdir(), `massage-bench-${process.pid}-${s.name}.json`);
     writeFileSync(stateFile, JSON.stringify(state));
     cleanups.push(async () => rmSync(stateFile, { force: true }));
@@ -118,7 +121,7 @@ async function runScenario(s: Scenario, kit: AppKit, secrets: BenchSecrets): Pro
     }
     const measured = s.drive
       ? await driven(s, state, api, admin)
-      : await loadPhases(s, requests, api, baseline, s.expectedStatuses ?? []);
+      : await loadPhases(s, requests, api, baseline, s.expectedStatuses ?? [], analyze);
 
     const rssMb = api.peakRssMb();
     if (api.outputBytes > 64 * 1024) {
