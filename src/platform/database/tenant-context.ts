@@ -59,6 +59,12 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
+/** Named, so each pooled connection parses and plans a hot statement once, not every time. */
+function queryConfig(text: string, params: readonly unknown[]): pg.QueryConfig {
+  const name = statementName(text);
+  return name ? { name, text, values: [...params] } : { text, values: [...params] };
+}
+
 /** A signed 64-bit integer as SQL text: only digits and a leading '-' can come out. */
 function int64Literal(key: bigint): string {
   if (typeof key !== 'bigint' || key < INT64_MIN || key > INT64_MAX) {
@@ -205,12 +211,7 @@ export class TenantContext {
       await client.query('COMMIT');
       return;
     }
-    const name = statementName(closing.text);
-    const statement = client.query<Record<string, unknown>>(
-      name
-        ? { name, text: closing.text, values: [...closing.params] }
-        : { text: closing.text, values: [...closing.params] },
-    );
+    const statement = client.query<Record<string, unknown>>(queryConfig(closing.text, closing.params));
     const commit = client.query('COMMIT');
     // Both settle before anything else is sent on this connection (ROLLBACK, the next user).
     const [ran, committed] = await Promise.allSettled([statement, commit]);
@@ -330,10 +331,7 @@ export class TenantContext {
     const scope = this.als.getStore();
     if (!scope) throw new MissingTenantContextError();
     if (scope.sql) {
-      // Named, so each pooled connection parses and plans a hot statement once, not every time.
-      const name = statementName(text);
-      const config = name ? { name, text, values: [...params] } : { text, values: [...params] };
-      return (await scope.sql.query<R & pg.QueryResultRow>(config)).rows;
+      return (await scope.sql.query<R & pg.QueryResultRow>(queryConfig(text, params))).rows;
     }
     return scope.db!.$queryRawUnsafe<R[]>(text, ...params);
   }
