@@ -303,7 +303,8 @@ describe('quotes and orders', () => {
         for (let i = 0; i < 200 && !waiting; i++) {
           // not on the locker: inside a transaction pg_stat_activity is a snapshot from its first read
           const r = await f.query<{ query: string }>(
-            `SELECT query FROM pg_stat_activity WHERE usename = 'massage_app' AND wait_event_type = 'Lock'`,
+            `SELECT query FROM pg_stat_activity
+              WHERE datname = current_database() AND usename = 'massage_app' AND wait_event_type = 'Lock'`,
           );
           waiting = r.rows[0];
           if (!waiting) await new Promise((r) => setTimeout(r, 10));
