@@ -168,8 +168,8 @@ export class OrdersService {
     const store = await this.repo.store();
     const onArrival = body.paymentMethod === 'on_arrival';
     const paymentDueAt = onArrival ? null : new Date(now.getTime() + settings.unpaidTimeoutMinutes * 60_000);
-    // Timers before the counter: Redis round trips stay outside the window in which this store's
-    // day counter row is locked. If the transaction then fails, the handlers find no order and stop.
+    // The timers go to Redis after the commit (JobQueue batches a unit of work's jobs), never for
+    // a booking that rolls back.
     const remindAt = new Date(quote.startAt.getTime() - settings.reminderMinutesBefore * 60_000);
     await Promise.all([
       paymentDueAt ? this.timers.unpaidTimeout({ id: orderId }, paymentDueAt, now.getTime()) : undefined,
