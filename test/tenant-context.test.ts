@@ -175,6 +175,116 @@ describe('TenantContext', () => {
     expect(() => ctx.closingStatement('SELECT 1', [], () => undefined)).toThrow(/No tenant context/);
   });
 
+  it('runSql sends the work’s first statement behind BEGIN, without waiting for it, inside the transaction and the tenant setting', async () => {
+    const recorder = new StatementRecorder();
+    recorder.install();
+    let seen: { tenant: string }[];
+    let sent: string[];
+    try {
+      ({ value: seen, sql: sent } = await recorder.measure(() =>
+        ctx.runSql(a.id, () =>
+          ctx.query<{ tenant: string }>(`SELECT current_setting('app.tenant_id', true) AS tenant`),
+        ),
+      ));
+    } finally {
+      recorder.restore();
+    }
+    // the setting is transaction-local: seeing it means the statement ran inside the transaction
+    expect(seen).toEqual([{ tenant: a.id }]);
+    // one round trip for the opening message and the first statement, then COMMIT
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toMatch(/^BEGIN; SELECT set_config\('app\.tenant_id', '[^']+', true\) ⇢ SELECT current_setting/);
+    expect(sent[1]).toBe('COMMIT');
+  });
+
+  it('together: two independent steps in one round trip on plain pg, one after the other in Prisma; the first failure wins and nothing commits', async () => {
+    const audit = (action: string) =>
+      ctx.query<{ action: string }>(
+        `INSERT INTO audit_events (tenant_id, actor_type, action) VALUES ($1, 'system', $2) RETURNING action`,
+        [ctx.tenantId(), action],
+      );
+    for (const [name, runner] of [
+      ['run', <T>(w: () => Promise<T>) => ctx.run(a.id, w)],
+      ['runSql', <T>(w: () => Promise<T>) => ctx.runSql(a.id, w)],
+    ] as const) {
+      const recorder = new StatementRecorder();
+      recorder.install();
+      let sent: string[] = [];
+      let got: unknown;
+      try {
+        ({ value: got, sql: sent } = await recorder.measure(() =>
+          runner(async () => {
+            await audit(`ctx.together.warm.${name}`);
+            return ctx.together(
+              () => audit(`ctx.together.1.${name}`),
+              () => audit(`ctx.together.2.${name}`),
+            );
+          }),
+        ));
+      } finally {
+        recorder.restore();
+      }
+      expect(got).toEqual([[{ action: `ctx.together.1.${name}` }], [{ action: `ctx.together.2.${name}` }]]);
+      const pair = sent.filter((q) => q.includes('INSERT INTO audit_events')).slice(1);
+      if (name === 'runSql')
+        expect(pair).toEqual([expect.stringMatching(/^INSERT INTO audit_events.* ⇢ INSERT INTO audit_events/s)]);
+      else expect(pair).toHaveLength(2);
+
+      // the first step fails: its error is thrown, the second's statement ran in the aborted transaction
+      await expect(
+        runner(() =>
+          ctx.together(
+            () => ctx.query('SELECT 1 / 0 AS x'),
+            () => audit(`ctx.together.fail.${name}`),
+          ),
+        ),
+      ).rejects.toThrow(/division by zero/);
+      expect(await countAudit(`ctx.together.fail.${name}`)).toBe(0);
+    }
+    await expect(
+      ctx.together(
+        async () => 1,
+        async () => 2,
+      ),
+    ).rejects.toThrow(/No tenant context/);
+  });
+
+  it('runSql: when its opening message fails, the statements sent behind it do not run on their own and its error is the one reported', async () => {
+    const key = 987654321n;
+    await observer.query(`SELECT pg_advisory_lock($1::bigint)`, [key.toString()]);
+    const failure = ctx
+      .runSql(
+        a.id,
+        () =>
+          ctx.query(`INSERT INTO audit_events (tenant_id, actor_type, action) VALUES ($1, 'system', 'ctx.open.fail')`, [
+            a.id,
+          ]),
+        { advisoryLock: key },
+      )
+      .then(
+        () => new Error('committed'),
+        (e: unknown) => e,
+      );
+    // the opening message waits for the lock with the INSERT queued behind it; cancel the wait
+    let cancelled = false;
+    for (let i = 0; i < 100 && !cancelled; i++) {
+      const r = await observer.query(
+        `SELECT pg_cancel_backend(pid) AS ok FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'BEGIN;%pg_advisory_xact_lock%'`,
+      );
+      cancelled = r.rows.some((row: { ok: boolean }) => row.ok);
+      if (!cancelled) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(cancelled).toBe(true);
+    expect(await failure).toMatchObject({ message: 'canceling statement due to user request' });
+    await observer.query(`SELECT pg_advisory_unlock($1::bigint)`, [key.toString()]);
+    expect(await countAudit('ctx.open.fail')).toBe(0);
+    // the connection went back to the pool clean
+    for (let i = 0; i < 12; i++) {
+      expect(await ctx.runSql(a.id, () => ctx.query<{ n: number }>('SELECT $1::int AS n', [i]))).toEqual([{ n: i }]);
+    }
+  });
+
   it('runSqlElseRun drops the discarded attempt’s before-commit hooks and unit-local values', async () => {
     const key = Symbol('k');
     const hooks: string[] = [];

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Payment } from '../../generated/prisma/client';
+import { TenantContext } from '../../platform/database/tenant-context';
 import { LedgerService } from '../ledger/ledger.service';
 import { overpayment, paymentReceived } from '../ledger/ledger-postings';
 import { claimMismatch } from './payment-checks';
@@ -36,6 +37,7 @@ export class PaymentOutcomesService {
     private readonly repo: PaymentsRepository,
     private readonly ledger: LedgerService,
     private readonly orders: OrdersPort,
+    private readonly tenantContext: TenantContext,
   ) {}
 
   async apply(
@@ -145,9 +147,12 @@ export class PaymentOutcomesService {
     o: ProviderOutcome,
     log: CallbackLogEntry,
   ): Promise<void> {
-    await this.repo.markSucceeded(payment.id, source, o.providerTradeNo ?? null, o.paidAt ?? new Date(), log);
-    // The whole order, locked once: markPaid takes it as is instead of locking it again.
-    const order = await this.orders.lockOrder(payment.orderId);
+    // The payment's update and the whole order, locked once (markPaid takes it as is instead of
+    // locking it again), in one round trip.
+    const [, order] = await this.tenantContext.together(
+      () => this.repo.markSucceeded(payment.id, source, o.providerTradeNo ?? null, o.paidAt ?? new Date(), log),
+      () => this.orders.lockOrder(payment.orderId),
+    );
     const received = () =>
       this.ledger.post(
         paymentReceived({
@@ -158,8 +163,9 @@ export class PaymentOutcomesService {
         }),
       );
     if (order && payment.kind === 'charge' && order.status === 'pending_payment') {
-      await received();
-      await this.orders.markPaid(order.id, { paymentId: payment.id, amountFen: payment.amountFen }, { locked: order });
+      await this.tenantContext.together(received, () =>
+        this.orders.markPaid(order.id, { paymentId: payment.id, amountFen: payment.amountFen }, { locked: order }),
+      );
       return;
     }
     // 加钟: a supplementary charge for an extension still waiting for it.

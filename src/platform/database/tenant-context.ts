@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type pg from 'pg';
 import type { Db, PrismaClient } from './prisma';
 import { PRISMA, SQL_POOL } from './database.tokens';
+import { inOneWrite } from './one-write';
 
 interface Scope {
   readonly tenantId: string;
@@ -129,8 +130,8 @@ export class TenantContext {
 
   /**
    * The same unit of work on a plain pg connection, for hot read paths where Prisma's interactive
-   * transaction costs more than the query: `BEGIN` and the transaction-local tenant setting go in
-   * one round trip, RLS applies exactly as in run(). Repositories use sql() inside it. With
+   * transaction costs more than the query: `BEGIN`, the transaction-local tenant setting and the
+   * work's first statements go in one round trip (and one write), RLS applies exactly as in run(). Repositories use sql() inside it. With
    * `advisoryLock`, that same message also takes the lock (holdsAdvisoryLock tells the work).
    */
   async runSql<T>(tenantId: string, work: (sql: pg.PoolClient) => Promise<T>, opts: RunSqlOptions = {}): Promise<T> {
@@ -140,20 +141,31 @@ export class TenantContext {
       opts.advisoryLock === undefined ? '' : `; SELECT pg_advisory_xact_lock(${int64Literal(opts.advisoryLock)})`;
     const afterCommit: Scope['afterCommit'] = [];
     const client = await this.pool.connect();
+    const scope: Scope = {
+      tenantId,
+      sql: client,
+      afterCommit,
+      beforeCommit: [],
+      locals: new Map(),
+      advisoryLock: opts.advisoryLock,
+    };
     let result: T;
     try {
       // The id is a validated uuid and the lock key a checked integer literal, so inlining them is
-      // safe; a simple query may hold several statements.
-      await client.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)${lock}`);
-      const scope: Scope = {
-        tenantId,
-        sql: client,
-        afterCommit,
-        beforeCommit: [],
-        locals: new Map(),
-        advisoryLock: opts.advisoryLock,
-      };
-      result = await this.als.run(scope, () => this.workThenBeforeCommit(() => work(client)));
+      // safe; a simple query may hold several statements. The work's first statements do not wait
+      // for BEGIN's answer: the connection pipelines, so they go out behind it in the same write
+      // and PostgreSQL runs them in order, inside the transaction and under the tenant setting. If
+      // the opening message fails, the transaction is aborted and they fail too (RLS sees no
+      // tenant either way); its error is the one reported.
+      const [opened, worked] = await Promise.allSettled(
+        inOneWrite(client, () => [
+          client.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)${lock}`),
+          this.als.run(scope, () => this.workThenBeforeCommit(() => work(client))),
+        ]),
+      );
+      if (opened.status === 'rejected') throw opened.reason;
+      if (worked.status === 'rejected') throw worked.reason;
+      result = worked.value;
       await this.commit(client, scope.closing);
     } catch (e) {
       const broken = await client.query('ROLLBACK').then(
@@ -202,7 +214,7 @@ export class TenantContext {
 
   /**
    * COMMIT, with the closing statement (if any) pipelined in front of it: both go out in one write
-   * (the pool's connections are in pipeline mode) and PostgreSQL runs them back to back, so no
+   * (inOneWrite; the pool's connections are in pipeline mode) and PostgreSQL runs them back to back, so no
    * client round trip falls between the closing statement's locks and the commit that frees them.
    * A closing statement that fails aborts the transaction, and its COMMIT then only rolls back.
    */
@@ -211,10 +223,13 @@ export class TenantContext {
       await client.query('COMMIT');
       return;
     }
-    const statement = client.query<Record<string, unknown>>(queryConfig(closing.text, closing.params));
-    const commit = client.query('COMMIT');
     // Both settle before anything else is sent on this connection (ROLLBACK, the next user).
-    const [ran, committed] = await Promise.allSettled([statement, commit]);
+    const [ran, committed] = await Promise.allSettled(
+      inOneWrite(client, () => [
+        client.query<Record<string, unknown>>(queryConfig(closing.text, closing.params)),
+        client.query('COMMIT'),
+      ]),
+    );
     if (ran.status === 'rejected') throw ran.reason;
     if (committed.status === 'rejected') throw committed.reason;
     closing.then(ran.value.rows);
@@ -334,6 +349,25 @@ export class TenantContext {
       return (await scope.sql.query<R & pg.QueryResultRow>(queryConfig(text, params))).rows;
     }
     return scope.db!.$queryRawUnsafe<R[]>(text, ...params);
+  }
+
+  /**
+   * Two independent steps of the current unit of work, the second started without waiting for the
+   * first's answer. On the plain-pg path their first statements leave in one write and PostgreSQL
+   * runs them in the order given, saving a round trip; in a Prisma transaction (one statement at
+   * a time) they run one after the other. Neither may need the other's result. Both settle before
+   * this returns; the first failure, in order, is thrown (after one fails, the statements behind it
+   * fail too — the transaction is aborted — and the unit of work rolls back).
+   */
+  async together<A, B>(first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> {
+    const scope = this.als.getStore();
+    if (!scope) throw new MissingTenantContextError();
+    const sql = scope.sql;
+    if (!sql) return [await first(), await second()];
+    const [a, b] = await Promise.allSettled(inOneWrite(sql, () => [first(), second()] as const));
+    if (a.status === 'rejected') throw a.reason;
+    if (b.status === 'rejected') throw b.reason;
+    return [a.value, b.value];
   }
 
   /**
