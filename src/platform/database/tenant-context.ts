@@ -131,8 +131,11 @@ export class TenantContext {
   /**
    * The same unit of work on a plain pg connection, for hot read paths where Prisma's interactive
    * transaction costs more than the query: `BEGIN`, the transaction-local tenant setting and the
-   * work's first statements go in one round trip (and one write), RLS applies exactly as in run(). Repositories use sql() inside it. With
-   * `advisoryLock`, that same message also takes the lock (holdsAdvisoryLock tells the work).
+   * work's first statements go in one round trip (and one write), RLS applies exactly as in run().
+   * The work starts before BEGIN is answered: if the opening fails (a lost connection, a cancelled
+   * lock wait), the work fails at its first statement, as if that statement had. Repositories
+   * use sql() inside it. With `advisoryLock`, that same message also takes the lock
+   * (holdsAdvisoryLock tells the work).
    */
   async runSql<T>(tenantId: string, work: (sql: pg.PoolClient) => Promise<T>, opts: RunSqlOptions = {}): Promise<T> {
     if (!UUID.test(tenantId)) throw new Error(`invalid tenant id: ${JSON.stringify(tenantId)}`);
@@ -214,8 +217,9 @@ export class TenantContext {
 
   /**
    * COMMIT, with the closing statement (if any) pipelined in front of it: both go out in one write
-   * (inOneWrite; the pool's connections are in pipeline mode) and PostgreSQL runs them back to back, so no
-   * client round trip falls between the closing statement's locks and the commit that frees them.
+   * (inOneWrite; the pool's connections are in pipeline mode) and PostgreSQL runs them back to
+   * back, so no client round trip falls between the closing statement's locks and the commit that
+   * frees them.
    * A closing statement that fails aborts the transaction, and its COMMIT then only rolls back.
    */
   private async commit(client: pg.PoolClient, closing: ClosingStatement | undefined): Promise<void> {
