@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from './config/config.schema';
 import { AppModule } from './app.module';
 import { createLogger, PinoNestLogger } from './platform/logging/logger';
@@ -9,6 +9,7 @@ import { AllExceptionsFilter } from './platform/http/all-exceptions.filter';
 import { createValidationPipe } from './platform/http/validation';
 import { setupSwagger } from './platform/http/swagger';
 import { installFastifyErrorHandler } from './platform/http/fastify-errors';
+import { AppFastifyAdapter } from './platform/http/app-fastify-adapter';
 import { installInterceptorsConsumer } from './platform/http/interceptors-consumer';
 import { serveTenantAssets } from './platform/http/tenant-assets';
 import { serveWebApp } from './platform/http/spa';
@@ -20,7 +21,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   installInterceptorsConsumer();
   const logger = createLogger(config);
-  const adapter = new FastifyAdapter({
+  const adapter = new AppFastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,

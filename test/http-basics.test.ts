@@ -5,14 +5,23 @@ import { createTestApp, type TestApp } from './support/test-app';
 describe('HTTP skeleton', () => {
   let db: TestDatabase;
   let t: TestApp;
+  const warnings: string[] = [];
+  const onWarning = (w: Error & { code?: string }) => warnings.push(w.code ?? w.name);
 
   beforeAll(async () => {
+    process.on('warning', onWarning);
     db = await createTestDatabase();
     t = await createTestApp(db, { BODY_LIMIT_BYTES: '2048' });
   });
   afterAll(async () => {
+    process.off('warning', onWarning);
     await t?.close();
     await db?.drop();
+  });
+
+  it('starts without warnings from Fastify (one error handler, ours: no FSTWRN004)', async () => {
+    await new Promise((r) => setImmediate(r)); // process warnings are emitted on the next tick
+    expect(warnings.filter((code) => code.startsWith('FST'))).toEqual([]);
   });
 
   it('reports PostgreSQL and Redis on /health with a request id', async () => {
