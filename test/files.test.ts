@@ -362,6 +362,17 @@ describe('files: unreferenced-file cleanup', () => {
       () => true,
       () => false,
     );
+  const firstSweepsDone = async (tenants: TestTenant[]) => {
+    const queue = t.app.get(JobQueue).queue('maintenance');
+    for (let i = 0; i < 300; i++) {
+      const done = await queue.getJobs(['completed', 'failed']);
+      const swept = (x: TestTenant) =>
+        done.some((j) => j.name === 'files.cleanup' && (j.data as { tenantId?: string }).tenantId === x.id);
+      if (tenants.every(swept)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('the stores’ first sweeps did not run');
+  };
   const backdate = (ids: string[]) =>
     f.query(`UPDATE files SET created_at = now() - interval '2 hours' WHERE id = ANY($1::uuid[])`, [ids]);
 
@@ -396,6 +407,10 @@ describe('files: unreferenced-file cleanup', () => {
     ]);
     await f.query(`UPDATE tenants SET logo_url = $1 WHERE id = $2`, [`/api/files/${logo.id}`, a.id]);
     const old = [orphan, orphanCert, photo, cert, serviceImage, storePhoto, logo, orphanB];
+    // Each store's scheduler (made by its first upload) sweeps once at once — BullMQ runs an
+    // `every` schedule immediately. Let those first sweeps finish before backdating, or store B's
+    // could come after it and rightly delete orphanB, which this test expects untouched by A's.
+    await firstSweepsDone([a, b]);
     await backdate(old.map((x) => x.id));
 
     // one repeatable job per store, created by its uploads
