@@ -22,3 +22,20 @@ export function inOneWrite<T>(client: pg.ClientBase, send: () => T): T {
     socket?.uncork?.();
   }
 }
+
+/**
+ * Starts `first` and then `second` inside one write (inOneWrite) and waits for both to settle —
+ * nothing else can then be sent between or under them on this connection (a ROLLBACK, the next
+ * user). Throws the first failure in order, so the root cause wins over a statement that only
+ * failed because the transaction was already aborted.
+ */
+export async function bothInOneWrite<A, B>(
+  client: pg.ClientBase,
+  first: () => Promise<A>,
+  second: () => Promise<B>,
+): Promise<[A, B]> {
+  const [a, b] = await Promise.allSettled(inOneWrite(client, () => [first(), second()] as const));
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
+}

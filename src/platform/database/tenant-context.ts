@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type pg from 'pg';
 import type { Db, PrismaClient } from './prisma';
 import { PRISMA, SQL_POOL } from './database.tokens';
-import { inOneWrite } from './one-write';
+import { bothInOneWrite } from './one-write';
 
 interface Scope {
   readonly tenantId: string;
@@ -160,15 +160,11 @@ export class TenantContext {
       // and PostgreSQL runs them in order, inside the transaction and under the tenant setting. If
       // the opening message fails, the transaction is aborted and they fail too (RLS sees no
       // tenant either way); its error is the one reported.
-      const [opened, worked] = await Promise.allSettled(
-        inOneWrite(client, () => [
-          client.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)${lock}`),
-          this.als.run(scope, () => this.workThenBeforeCommit(() => work(client))),
-        ]),
+      [, result] = await bothInOneWrite(
+        client,
+        () => client.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)${lock}`),
+        () => this.als.run(scope, () => this.workThenBeforeCommit(() => work(client))),
       );
-      if (opened.status === 'rejected') throw opened.reason;
-      if (worked.status === 'rejected') throw worked.reason;
-      result = worked.value;
       await this.commit(client, scope.closing);
     } catch (e) {
       const broken = await client.query('ROLLBACK').then(
@@ -217,7 +213,7 @@ export class TenantContext {
 
   /**
    * COMMIT, with the closing statement (if any) pipelined in front of it: both go out in one write
-   * (inOneWrite; the pool's connections are in pipeline mode) and PostgreSQL runs them back to
+   * (bothInOneWrite; the pool's connections are in pipeline mode) and PostgreSQL runs them back to
    * back, so no client round trip falls between the closing statement's locks and the commit that
    * frees them.
    * A closing statement that fails aborts the transaction, and its COMMIT then only rolls back.
@@ -227,16 +223,12 @@ export class TenantContext {
       await client.query('COMMIT');
       return;
     }
-    // Both settle before anything else is sent on this connection (ROLLBACK, the next user).
-    const [ran, committed] = await Promise.allSettled(
-      inOneWrite(client, () => [
-        client.query<Record<string, unknown>>(queryConfig(closing.text, closing.params)),
-        client.query('COMMIT'),
-      ]),
+    const [ran] = await bothInOneWrite(
+      client,
+      () => client.query<Record<string, unknown>>(queryConfig(closing.text, closing.params)),
+      () => client.query('COMMIT'),
     );
-    if (ran.status === 'rejected') throw ran.reason;
-    if (committed.status === 'rejected') throw committed.reason;
-    closing.then(ran.value.rows);
+    closing.then(ran.rows);
   }
 
   /** The work, then the before-commit hooks it registered (in order; a hook may add more). */
@@ -366,12 +358,8 @@ export class TenantContext {
   async together<A, B>(first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> {
     const scope = this.als.getStore();
     if (!scope) throw new MissingTenantContextError();
-    const sql = scope.sql;
-    if (!sql) return [await first(), await second()];
-    const [a, b] = await Promise.allSettled(inOneWrite(sql, () => [first(), second()] as const));
-    if (a.status === 'rejected') throw a.reason;
-    if (b.status === 'rejected') throw b.reason;
-    return [a.value, b.value];
+    if (!scope.sql) return [await first(), await second()];
+    return bothInOneWrite(scope.sql, first, second);
   }
 
   /**
