@@ -301,10 +301,13 @@ describe('quotes and orders', () => {
         // payment) is done when it waits, and the statement that waits is the numbering one.
         let waiting: { query: string } | undefined;
         for (let i = 0; i < 200 && !waiting; i++) {
-          // not on the locker: inside a transaction pg_stat_activity is a snapshot from its first read
+          // not on the locker: inside a transaction pg_stat_activity is a snapshot from its first read.
+          // A row lock held by another transaction is waited for as its transactionid (a momentary
+          // relation-extension wait of some other insert is a 'Lock' too, and not the one asked about).
           const r = await f.query<{ query: string }>(
             `SELECT query FROM pg_stat_activity
-              WHERE datname = current_database() AND usename = 'massage_app' AND wait_event_type = 'Lock'`,
+              WHERE datname = current_database() AND usename = 'massage_app'
+                AND wait_event_type = 'Lock' AND wait_event = 'transactionid'`,
           );
           waiting = r.rows[0];
           if (!waiting) await new Promise((r) => setTimeout(r, 10));
